@@ -1,0 +1,17 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// ExecForTest runs raw SQL, bypassing the ledger, to simulate tampering.
+func (db *DB) ExecForTest(ctx context.Context, query string) error {
+	_, err := db.write.ExecContext(ctx, query)
+	return err
+}
+
+// QueryRowForTest runs a raw query.
+func (db *DB) QueryRowForTest(ctx context.Context, query string) *sql.Row {
+	return db.read.QueryRowContext(ctx, query)
+}
