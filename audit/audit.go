@@ -81,6 +81,9 @@ type Break struct {
 	CityID int64
 	Seq    int64
 	Reason string
+	// Hidden is set when the break lies in a chain the caller may not
+	// read: CityID and Seq are then not given.
+	Hidden bool
 }
 
 // Verifier checks entries of one or more chains fed in (city, seq) order.

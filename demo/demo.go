@@ -10,6 +10,7 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,8 +86,8 @@ type OwnerRec struct {
 // unsold parts belong to the developer.
 type OwnershipRec struct {
 	EstateCode, BuildingNo, StairwellNo, Room, OwnerKey string
-	Representative                                     bool
-	ShareNum, ShareDen                                 int64
+	Representative                                      bool
+	ShareNum, ShareDen                                  int64
 }
 
 // ResidentRec is a person living in a part.
@@ -116,7 +117,11 @@ func (c *City) Counts() map[string]int {
 }
 
 // The fixed administrative tree: codes 39xxxx are unused by real divisions.
-const provinceCode, provinceName, cityCode, cityName = "390000", "东海省", "390100", "临江市"
+const (
+	provinceCode, provinceName = "390000", "东海省"
+	cityCode, cityShort        = "390100", "临江"
+	cityName                   = cityShort + "市"
+)
 
 // districtDefs lists the districts: code, name, centre (degrees×10^6),
 // roads, and streets each as its name followed by its communities.
@@ -182,6 +187,10 @@ const (
 	kCommercial        // built and sold by a developer
 )
 
+// managementMix weighs estate.ManagementModels (professional, employer,
+// self, none) by kind of estate.
+var managementMix = [...][4]int{kEmployer: {10, 50, 15, 25}, kMunicipal: {20, 0, 35, 45}, kCommercial: {80, 0, 15, 5}}
+
 // plan is what is decided about an estate before it is built.
 type plan struct {
 	year, kind, size int
@@ -226,6 +235,9 @@ func Generate(opt Options) *City {
 		g.forced, g.used[f.name] = append(g.forced, i), true
 	}
 	g.jurisdictions()
+	c := g.c // room for the usual volumes, to spare regrowing
+	c.Parts, c.Owners, c.Ownerships, c.Residents = make([]PartRec, 0, n*450), make([]OwnerRec, 0, n*520),
+		make([]OwnershipRec, 0, n*550), make([]ResidentRec, 0, n*900)
 	perm := g.r.Perm(len(g.comms))
 	for i, p := range g.plans(n) {
 		g.estate(i, p, g.comms[perm[i%len(perm)]])
@@ -286,7 +298,7 @@ func (g *gen) plans(n int) []plan {
 		case p.year > 1998:
 			p.kind = kCommercial
 		case p.year < 1992:
-			p.kind = g.pick(60, 40)
+			p.kind = g.pick(60, 40) // employer or municipal
 		default:
 			p.kind = g.pick(40, 20, 40)
 		}
@@ -334,21 +346,18 @@ func (g *gen) estate(i int, p plan, cm community) {
 	case kEmployer:
 		rec.OriginalOwner, e.holder, e.holdLeft = emp[0], emp[0], g.between(1, 4)
 		rec.Notes = "房改房"
-		rec.Management = []estate.ManagementModel{estate.MgmtEmployer, estate.MgmtNone, estate.MgmtSelf, estate.MgmtProfessional}[g.pick(50, 25, 15, 10)]
 	case kMunicipal:
 		e.holder, e.holdLeft = housingBureau, g.between(0, 3)
 		rec.Notes = "直管公房"
-		rec.Management = []estate.ManagementModel{estate.MgmtNone, estate.MgmtSelf, estate.MgmtProfessional}[g.pick(45, 35, 20)]
-	default:
-		rec.Management = []estate.ManagementModel{estate.MgmtProfessional, estate.MgmtSelf, estate.MgmtNone}[g.pick(80, 15, 5)]
 	}
+	rec.Management = estate.ManagementModels[g.pick(managementMix[p.kind][:]...)]
 	if p.held {
-		e.developer = cityName[:len(cityName)-len("市")] + pickOf(g, brands) + "房地产开发有限公司"
+		e.developer = cityShort + pickOf(g, brands) + "房地产开发有限公司"
 		rec.Notes = "开发商尚有未售或未交付房屋"
 	}
 	lift := strings.Contains(rec.Name, "电梯")
 	retrofit := p.status == estate.StatusAccepted || p.status == estate.StatusUpkeep
-	nb := [][2]int{{1, 3}, {8, 16}, {18, 30}}[p.size]
+	nb := [][2]int{{1, 3}, {7, 14}, {16, 26}}[p.size]
 	rec.Buildings = g.between(nb[0], nb[1])
 	shopfront := rec.Buildings > 1 && g.r.IntN(10) < 4
 	var floorArea int64
@@ -437,7 +446,7 @@ func (g *gen) areaSource(p plan, pt estate.Part) estate.AreaSource {
 func (g *gen) name(p plan, road string, emp [2]string) string {
 	for i, k := range g.forced {
 		if !forcedNames[k].commercial || p.kind == kCommercial {
-			g.forced = append(g.forced[:i:i], g.forced[i+1:]...)
+			g.forced = slices.Delete(g.forced, i, i+1)
 			return forcedNames[k].name
 		}
 	}
@@ -477,7 +486,7 @@ func (g *gen) fill(e *est, pt PartRec) {
 		return
 	case pt.Kind == estate.KindShop:
 		if g.r.IntN(10) < 3 {
-			g.own(pt, g.org(cityName[:len(cityName)-len("市")]+pickOf(g, places)+pickOf(g, companies), "91"), true, 1, 1)
+			g.own(pt, g.org(cityShort+pickOf(g, places)+pickOf(g, companies), "91"), true, 1, 1)
 		} else {
 			g.own(pt, g.owner(g.person(g.between(1950, 1985), g.r.IntN(3) > 0, "")), true, 1, 1)
 		}
@@ -505,7 +514,7 @@ func (g *gen) fill(e *est, pt PartRec) {
 		}
 	}
 	hh := g.household(e.year, occ == 0)
-	if len(hh) > 1 && hh[1].born <= RefYear-20 && g.r.IntN(100) < 25 {
+	if len(hh) > 1 && g.r.IntN(100) < 25 {
 		g.own(pt, g.owner(hh[0]), true, 1, 2)
 		g.own(pt, g.owner(hh[1]), false, 1, 2)
 	} else {
@@ -532,9 +541,10 @@ func (g *gen) household(year int, living bool) []person {
 		case year > 1995:
 			t = g.pick(20, 15, 65)
 		default:
-			t = g.pick(40, 15, 45)
+			t = g.pick(36, 15, 49)
 		}
-		lo, hi = [][2]int{{1935, 1964}, {1940, 1962}, {1962, 1992}}[t][0], [][2]int{{1935, 1964}, {1940, 1962}, {1962, 1992}}[t][1]
+		r := [][2]int{{1935, 1964}, {1940, 1962}, {1962, 1992}}[t]
+		lo, hi = r[0], r[1]
 	}
 	male := g.r.IntN(10) < 6
 	hh := []person{g.person(g.between(lo, hi), male, "")}
@@ -661,36 +671,33 @@ func (g *gen) idNumber(born int, male bool) string {
 	return g.unique(func() string {
 		body := fmt.Sprintf("%s%04d%02d%02d%03d", pickOf(g, idAreas), born, g.between(1, 12), g.between(1, 28),
 			g.r.IntN(500)*2+b2i(male))
-		return body + string(checkChar(body, []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}, 11, "10X98765432"))
+		return body + string("10X98765432"[weighted(body, 11, 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)])
 	})
 }
 
 // creditCode returns a new unified social credit code (GB 32100): prefix,
-// division code, organisation code with its GB 11714 check, check char.
+// city division code, organisation code with its GB 11714 check character,
+// check character.
 func (g *gen) creditCode(prefix string) string {
 	return g.unique(func() string {
 		org := fmt.Sprintf("%08d", g.r.IntN(1e8))
-		org += string(checkChar(org, []int{3, 7, 9, 10, 5, 8, 4, 2}, 11, "0X987654321"))
-		body := prefix + cityCode + org
-		return body + string(checkChar(body, []int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}, 31, creditAlphabet))
+		body := prefix + cityCode + org + string("0X987654321"[weighted(org, 11, 3, 7, 9, 10, 5, 8, 4, 2)])
+		return body + string(creditAlphabet[(31-weighted(body, 31, 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28))%31])
 	})
 }
 
-// creditAlphabet is the character set of credit codes, in value order.
+// creditAlphabet is the character set of credit codes in value order; its
+// digits serve ID numbers too.
 const creditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
-// checkChar returns table[sum mod m] where sum weighs the values of body's
-// characters (digits and credit-code letters). Both GB 11643 and, with a
-// table read backwards, GB 11714 and GB 32100 fit this form.
-func checkChar(body string, weights []int, m int, table string) byte {
+// weighted returns the sum of the values of body's characters times the
+// weights, modulo m.
+func weighted(body string, m int, weights ...int) int {
 	sum := 0
-	for i := range weights {
-		sum += strings.IndexByte(creditAlphabet, body[i]) * weights[i]
+	for i, w := range weights {
+		sum += strings.IndexByte(creditAlphabet, body[i]) * w
 	}
-	if m == 31 {
-		return table[(m-sum%m)%m]
-	}
-	return table[sum%m]
+	return sum % m
 }
 
 // unique calls f until it returns a value not handed out before.
@@ -725,8 +732,14 @@ func (g *gen) pick(w ...int) int {
 	return len(w) - 1
 }
 
-func (g *gen) between(lo, hi int) int          { return lo + g.r.IntN(hi-lo+1) }
-func (g *gen) between64(lo, hi int64) int64    { return lo + g.r.Int64N(hi-lo+1) }
-func (g *gen) spread(d int64) int64            { return g.between64(-d, d) }
-func pickOf[T any](g *gen, s []T) T            { return s[g.r.IntN(len(s))] }
-func b2i(b bool) int                           { return map[bool]int{true: 1}[b] }
+func (g *gen) between(lo, hi int) int       { return lo + g.r.IntN(hi-lo+1) }
+func (g *gen) between64(lo, hi int64) int64 { return lo + g.r.Int64N(hi-lo+1) }
+func (g *gen) spread(d int64) int64         { return g.between64(-d, d) }
+func pickOf[T any](g *gen, s []T) T         { return s[g.r.IntN(len(s))] }
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

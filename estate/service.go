@@ -155,3 +155,28 @@ func one[T any](list []*T, err error) (*T, error) {
 }
 
 func drop[T any](list []*T, _ int, err error) ([]*T, error) { return list, err }
+
+// Cities returns the IDs of the cities whose jurisdictions the actor sees.
+// A scope node's city is found at the level of the node itself, so it
+// looks level by level from the city down and stops at the first level
+// that finds any.
+func (s *Service) Cities(ctx context.Context) ([]int64, error) {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, l := range huanxin.Levels[1:] {
+		js, _, err := s.Jurisdictions().Find(ctx, Filter{Level: &l, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range js {
+			if !seen[j.CityID] {
+				seen[j.CityID] = true
+				out = append(out, j.CityID)
+			}
+		}
+		if len(out) > 0 {
+			return out, nil
+		}
+	}
+	return out, nil
+}

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/csv"
@@ -61,7 +62,8 @@ type source interface {
 func Open(r io.Reader, filename string, tpl Template) (*Reader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	magic, _ := br.Peek(len(oleMagic))
-	ext := strings.ToLower(filepath.Ext(filename))
+	base := filename[strings.LastIndexAny(filename, `/\`)+1:] // browsers on Windows may send a full path
+	ext := strings.ToLower(filepath.Ext(base))
 	rd := &Reader{tpl: tpl}
 	var err error
 	switch {
@@ -70,10 +72,9 @@ func Open(r io.Reader, filename string, tpl Template) (*Reader, error) {
 	case bytes.HasPrefix(magic, oleMagic) || ext == ".xls":
 		err = huanxin.Errorf(huanxin.EINVALID, "不支持 .xls 格式或加密的表格，请在 Excel 中另存为 .xlsx 或 CSV 后再导入")
 	case ext == ".xlsx" || ext == ".xlsm":
-		err = huanxin.Errorf(huanxin.EINVALID, "文件“%s”不是有效的 xlsx 表格", filepath.Base(filename))
+		err = huanxin.Errorf(huanxin.EINVALID, "文件“%s”不是有效的 xlsx 表格", base)
 	default:
-		rd.sheet = strings.TrimSuffix(filepath.Base(filename), filepath.Ext(filename))
-		if rd.sheet == "" || rd.sheet == "." {
+		if rd.sheet = base[:len(base)-len(ext)]; rd.sheet == "" {
 			rd.sheet = tpl.Sheet
 		}
 		rd.src = newCSVSource(br, rd.sheet)
@@ -202,6 +203,13 @@ func (r *Reader) Close() error {
 
 // Row is one row of a spreadsheet. Its cells are shared with the Reader and
 // are valid until the next call of Next.
+//
+// The typed helpers (Str, Int, Year, Centi, Bool, Enum) check a cell against
+// its column: for a required column left empty, or a value not of the
+// expected form, they record a problem in e and return the zero value and
+// false; an empty optional cell gives the zero value and true. Numbers may be
+// typed with full-width digits (as Chinese input methods do) and thousands
+// separators.
 type Row struct {
 	Line  int // 1-based row number as the spreadsheet program shows it
 	cells []string
@@ -268,23 +276,29 @@ func newCSVSource(br *bufio.Reader, sheet string) *csvSource {
 
 func (s *csvSource) next() ([]string, int, error) {
 	rec, err := s.r.Read()
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		row := s.line + pe.StartLine - s.end
-		why := "引号不成对"
-		if errors.Is(pe.Err, csv.ErrBareQuote) {
-			why = "未加引号的单元格中含有引号"
-		}
-		return nil, 0, huanxin.Invalid(fmt.Sprintf("CSV 文件第%d行格式有误，请在 Excel 中重新另存为 CSV", row),
-			huanxin.FieldError{Sheet: s.sheet, Row: row, Field: "CSV", Message: why})
-	} else if err != nil {
-		return nil, 0, err
+	if err != nil {
+		return nil, 0, s.parseError(err)
 	}
 	start, _ := s.r.FieldPos(0)
 	last, _ := s.r.FieldPos(len(rec) - 1)
 	s.line += start - s.end
 	s.end = last + strings.Count(rec[len(rec)-1], "\n")
 	return rec, s.line, nil
+}
+
+// parseError turns a quoting error into an EINVALID error naming the row.
+func (s *csvSource) parseError(err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	row := s.line + pe.StartLine - s.end
+	why := "引号不成对"
+	if errors.Is(pe.Err, csv.ErrBareQuote) {
+		why = "未加引号的单元格中含有引号"
+	}
+	return huanxin.Invalid(fmt.Sprintf("CSV 文件第%d行格式有误，请在 Excel 中重新另存为 CSV", row),
+		huanxin.FieldError{Sheet: s.sheet, Row: row, Field: "CSV", Message: why})
 }
 
 func (s *csvSource) close() error { return nil }
@@ -345,7 +359,14 @@ func openXLSX(r io.Reader, want string) (src source, sheet string, err error) {
 			err = badXLSX(fmt.Errorf("panic: %v", p))
 		}
 	}()
-	f, err := excelize.OpenReader(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := checkZip(data); err != nil {
+		return nil, "", badXLSX(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped})
 	if err != nil {
 		return nil, "", badXLSX(err)
 	}
@@ -364,6 +385,27 @@ func openXLSX(r io.Reader, want string) (src source, sheet string, err error) {
 		return nil, "", badXLSX(err)
 	}
 	return &xlsxSource{f: f, rows: rows}, sheet, nil
+}
+
+// maxUnzipped limits the unzipped size of an xlsx file; a million-row
+// register is well within it.
+const maxUnzipped = 2 << 30
+
+// checkZip rejects an archive whose entries claim more bytes than deflate
+// could give from their compressed size (at most 1032 times). excelize
+// allocates the claimed size up front, so a few corrupt header bytes could
+// otherwise make it demand gigabytes.
+func checkZip(data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return err
+	}
+	for _, f := range zr.File {
+		if f.CompressedSize64 > uint64(len(data)) || f.UncompressedSize64 > 1032*f.CompressedSize64+1024 {
+			return fmt.Errorf("zip entry %q claims %d bytes from %d", f.Name, f.UncompressedSize64, f.CompressedSize64)
+		}
+	}
+	return nil
 }
 
 func (s *xlsxSource) next() (cells []string, line int, err error) {

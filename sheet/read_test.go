@@ -110,7 +110,7 @@ func TestHeaderErrors(t *testing.T) {
 		{"only blank rows", csvOf(",,", " , ", ""), "工作表“楼栋”是空的，找不到表头行", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Open(bytes.NewReader(tc.data), "/tmp/楼栋.csv", testTpl)
+			_, err := Open(bytes.NewReader(tc.data), `C:\Users\张\楼栋.csv`, testTpl)
 			if huanxin.ErrorCode(err) != huanxin.EINVALID || huanxin.ErrorMessage(err) != tc.message {
 				t.Fatalf("err = %v, want EINVALID %q", err, tc.message)
 			}
@@ -182,17 +182,22 @@ func TestCSVRowNumbers(t *testing.T) {
 }
 
 func TestCSVFormatError(t *testing.T) {
-	r := open(t, csvOf("小区编码,楼栋号,房号", "", "001,1,1", `002,"2,2`), "楼栋.csv")
-	if !r.Next() || r.Row().Line != 3 {
-		t.Fatal("first row not read")
-	}
-	if r.Next() {
-		t.Fatal("bad row read")
-	}
-	err := r.Err()
-	want := []huanxin.FieldError{{Sheet: "楼栋", Row: 4, Field: "CSV", Message: "引号不成对"}}
-	if huanxin.ErrorCode(err) != huanxin.EINVALID || !reflect.DeepEqual(huanxin.ErrorFields(err), want) {
-		t.Errorf("err = %v", err)
+	for _, tc := range []struct{ last, why string }{
+		{`002,"2,2`, "引号不成对"},
+		{`002,2"2,2`, "未加引号的单元格中含有引号"},
+	} {
+		r := open(t, csvOf("小区编码,楼栋号,房号", "", "001,1,1", tc.last), "楼栋.csv")
+		if !r.Next() || r.Row().Line != 3 {
+			t.Fatal("first row not read")
+		}
+		if r.Next() {
+			t.Fatal("bad row read")
+		}
+		err := r.Err()
+		want := []huanxin.FieldError{{Sheet: "楼栋", Row: 4, Field: "CSV", Message: tc.why}}
+		if huanxin.ErrorMessage(err) != "CSV 文件第4行格式有误，请在 Excel 中重新另存为 CSV" || !reflect.DeepEqual(huanxin.ErrorFields(err), want) {
+			t.Errorf("err = %v", err)
+		}
 	}
 }
 

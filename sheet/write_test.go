@@ -81,6 +81,16 @@ func TestXLSXRoundTrip(t *testing.T) {
 	if panes, _ := f.GetPanes("房屋"); !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("panes = %+v", panes)
 	}
+
+	// A corrupt central directory claiming a huge entry is refused before
+	// excelize would allocate the claimed size.
+	data := bytes.Clone(buf.Bytes())
+	dir := bytes.Index(data, []byte("PK\x01\x02"))
+	copy(data[dir+24:], "\xff\xff\xff\x7f") // uncompressed size
+	_, err = Open(bytes.NewReader(data), "房屋.xlsx", testTpl)
+	if msg := huanxin.ErrorMessage(err); !strings.Contains(msg, "claims 2147483647 bytes") {
+		t.Errorf("err = %v", err)
+	}
 }
 
 func TestCSVWriter(t *testing.T) {

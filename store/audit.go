@@ -176,8 +176,10 @@ func placeholders(n int) string {
 }
 
 func limit(offset, n int) string {
-	if n <= 0 || n > 1000 {
+	if n <= 0 {
 		n = 50
+	} else if n > 1000 {
+		n = 1000
 	}
 	if offset < 0 {
 		offset = 0

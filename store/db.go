@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -292,4 +293,25 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 	}
 	_, err := db.write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 	return err
+}
+
+// Backup writes a consistent copy of a live database to dest: SQLite with
+// VACUUM INTO, PostgreSQL with pg_dump when it is installed.
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return huanxin.Errorf(huanxin.ECONFLICT, "%s already exists; choose a new file", dest)
+	}
+	if db.Dialect == SQLite {
+		_, err := db.write.ExecContext(ctx, "VACUUM INTO ?", dest)
+		return err
+	}
+	pgDump, err := exec.LookPath("pg_dump")
+	if err != nil {
+		return huanxin.Errorf(huanxin.EUNAVAILABLE, "pg_dump is not installed on this machine: install the PostgreSQL client tools, or back up with the database's own tools")
+	}
+	out, err := exec.CommandContext(ctx, pgDump, "--format=custom", "--file="+dest, db.DSN).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("pg_dump: %v: %s", err, out)
+	}
+	return nil
 }

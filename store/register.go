@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/audit"
@@ -82,23 +83,55 @@ func insertTx[T any](tx *Tx, t *table[T], v *T, setID func(int64)) error {
 		return err
 	}
 	setID(id)
+	created, updated := stamps(t, v)
+	*created, *updated = tx.now, tx.now
 	return tx.Audit(t.city(v), audit.ActionCreate, t.entity, id, v, "")
 }
 
 // update writes every column of an existing record and audits it.
 func update[T any](ctx context.Context, db *DB, t *table[T], v *T, id int64) error {
-	return db.WithTx(ctx, func(tx *Tx) error {
-		set := strings.Join(t.cols, " = ?, ") + " = ?, updated = ?"
-		args := append(append(t.values(db, v), micro(tx.now)), id)
-		res, err := tx.exec("UPDATE "+t.name+" SET "+set+" WHERE id = ?", args...)
-		if err != nil {
-			return err
+	return db.WithTx(ctx, func(tx *Tx) error { return updateTx(tx, t, v, id) })
+}
+
+// updateTx is optimistic: the row must still carry the Updated time the
+// record was read with, else someone changed it meanwhile (ECONFLICT).
+func updateTx[T any](tx *Tx, t *table[T], v *T, id int64) error {
+	_, updated := stamps(t, v)
+	set := strings.Join(t.cols, " = ?, ") + " = ?, updated = ?"
+	args := append(append(t.values(tx.db, v), micro(tx.now)), id, micro(*updated))
+	res, err := tx.exec("UPDATE "+t.name+" SET "+set+" WHERE id = ? AND updated = ?", args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return staleOrMissing(tx, t.name, id)
+	}
+	*updated = tx.now
+	return tx.Audit(t.city(v), audit.ActionUpdate, t.entity, id, v, "")
+}
+
+// staleOrMissing tells a record changed by someone else from a missing one.
+func staleOrMissing(tx *Tx, table string, id int64) error {
+	var n int
+	if err := tx.queryRow("SELECT COUNT(*) FROM "+table+" WHERE id = ?", id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return huanxin.Errorf(huanxin.ENOTFOUND, "记录不存在 not found")
+	}
+	return huanxin.Errorf(huanxin.ECONFLICT, "记录已被他人修改，请刷新后重试 the record was changed by someone else; reload and try again")
+}
+
+// stamps returns pointers to a record's Created and Updated fields: the
+// two stamp scanners among its scan targets.
+func stamps[T any](t *table[T], v *T) (created, updated *time.Time) {
+	var ss []*time.Time
+	for _, d := range t.dest(v) {
+		if s, ok := d.(stamp); ok {
+			ss = append(ss, s.t)
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return huanxin.Errorf(huanxin.ENOTFOUND, "记录不存在 not found")
-		}
-		return tx.Audit(t.city(v), audit.ActionUpdate, t.entity, id, v, "")
-	})
+	}
+	return ss[0], ss[1]
 }
 
 // scopeEstates limits rows having an estate_id column (or the estates table

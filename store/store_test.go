@@ -191,3 +191,35 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentUpdateIsRefused(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := mustWorld(t, db)
+		if w.estA.Created.IsZero() || !w.estA.Updated.Equal(w.estA.Created) {
+			t.Fatalf("create did not set timestamps: %v %v", w.estA.Created, w.estA.Updated)
+		}
+		a, b := *w.estA, *w.estA
+		db.Now = func() time.Time { return time.Now().Add(time.Second) }
+		a.Notes = "first"
+		if err := db.UpdateEstate(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+		if !a.Updated.After(w.estA.Updated) {
+			t.Fatalf("update did not advance Updated: %v", a.Updated)
+		}
+		b.Notes = "second, from a stale copy"
+		if err := db.UpdateEstate(ctx, &b); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
+			t.Fatalf("stale update: %v", err)
+		}
+		got, _, _ := db.FindEstates(ctx, estate.Filter{Scope: huanxin.Scope{All: true}, ID: &a.ID})
+		if got[0].Notes != "first" {
+			t.Fatalf("notes = %q", got[0].Notes)
+		}
+		missing := a
+		missing.ID = 99999
+		if err := db.UpdateEstate(ctx, &missing); huanxin.ErrorCode(err) != huanxin.ENOTFOUND {
+			t.Fatalf("missing update: %v", err)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/pii"
 	"golang.org/x/text/collate"
@@ -192,10 +193,12 @@ func (tx *Tx) setEstatePath(id int64) error {
 
 // UpdateEstate changes an estate.
 func (db *DB) UpdateEstate(ctx context.Context, e *estate.Estate) error {
-	if err := update(ctx, db, estateTable, e, e.ID); err != nil {
-		return err
-	}
-	return db.WithTx(ctx, func(tx *Tx) error { return tx.setEstatePath(e.ID) })
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if err := updateTx(tx, estateTable, e, e.ID); err != nil {
+			return err
+		}
+		return tx.setEstatePath(e.ID)
+	})
 }
 
 var buildingTable = &table[estate.Building]{
@@ -379,11 +382,16 @@ func (db *DB) CreateOwner(ctx context.Context, o *estate.Owner) error {
 func (db *DB) UpdateOwner(ctx context.Context, o *estate.Owner) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		o.PhoneMasked = pii.MaskPhone(o.Phone)
-		if _, err := tx.exec("UPDATE owners SET kind = ?, name = ?, phone_enc = ?, phone_masked = ?, updated = ? WHERE id = ?",
-			o.Kind, o.Name, db.Keys.Encrypt(o.Phone), o.PhoneMasked, micro(tx.now), o.ID); err != nil {
+		res, err := tx.exec("UPDATE owners SET kind = ?, name = ?, phone_enc = ?, phone_masked = ?, updated = ? WHERE id = ? AND updated = ?",
+			o.Kind, o.Name, db.Keys.Encrypt(o.Phone), o.PhoneMasked, micro(tx.now), o.ID, micro(o.Updated))
+		if err != nil {
 			return err
 		}
-		return tx.Audit(o.CityID, "update", estate.EntityOwner, o.ID, o, "")
+		if n, _ := res.RowsAffected(); n != 1 {
+			return staleOrMissing(tx, "owners", o.ID)
+		}
+		o.Updated = tx.now
+		return tx.Audit(o.CityID, audit.ActionUpdate, estate.EntityOwner, o.ID, o, "")
 	})
 }
 
@@ -404,6 +412,7 @@ var ownershipTable = &table[estate.Ownership]{
 		eq(w, "x.estate_id", f.EstateID)
 		eq(w, "x.part_id", f.PartID)
 		eq(w, "x.owner_id", f.OwnerID)
+		inBuilding(f, w)
 	},
 	order: "x.part_id, x.id",
 	city:  func(o *estate.Ownership) int64 { return o.CityID },
@@ -435,10 +444,12 @@ func (tx *Tx) clearRepresentative(o *estate.Ownership) error {
 
 // UpdateOwnership changes an ownership's share and representative flag.
 func (db *DB) UpdateOwnership(ctx context.Context, o *estate.Ownership) error {
-	if err := update(ctx, db, ownershipTable, o, o.ID); err != nil {
-		return err
-	}
-	return db.WithTx(ctx, func(tx *Tx) error { return tx.clearRepresentative(o) })
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if err := updateTx(tx, ownershipTable, o, o.ID); err != nil {
+			return err
+		}
+		return tx.clearRepresentative(o)
+	})
 }
 
 var residentTable = &table[estate.Resident]{
@@ -455,6 +466,7 @@ var residentTable = &table[estate.Resident]{
 	filter: func(f estate.Filter, w *where) {
 		eq(w, "x.estate_id", f.EstateID)
 		eq(w, "x.part_id", f.PartID)
+		inBuilding(f, w)
 	},
 	order: "x.part_id, x.id",
 	city:  func(r *estate.Resident) int64 { return r.CityID },
@@ -477,4 +489,11 @@ func (db *DB) CreateResident(ctx context.Context, r *estate.Resident) error {
 func (db *DB) UpdateResident(ctx context.Context, r *estate.Resident) error {
 	r.PhoneMasked = pii.MaskPhone(r.Phone)
 	return update(ctx, db, residentTable, r, r.ID)
+}
+
+// inBuilding limits rows with a part_id to the parts of f.BuildingID.
+func inBuilding(f estate.Filter, w *where) {
+	if f.BuildingID != nil {
+		w.add("x.part_id IN (SELECT id FROM parts WHERE building_id = ?)", *f.BuildingID)
+	}
 }

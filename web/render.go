@@ -59,7 +59,10 @@ func NewRendererFS(fsys fs.FS) (*Renderer, error) {
 	}
 	for _, name := range names {
 		page := strings.TrimSuffix(path.Base(name), ".html")
-		t, err := template.Must(base.Clone()).ParseFS(fsys, name)
+		t, err := base.Clone()
+		if err == nil {
+			t, err = t.ParseFS(fsys, name)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("web: parse page %s: %w", page, err)
 		}

@@ -192,14 +192,15 @@ func TestRenderErrorWritesNothing(t *testing.T) {
 }
 
 func TestNewRendererRejects(t *testing.T) {
-	for name, page := range map[string]string{
-		"syntax":     `{{define "content"}}{{if}}{{end}}`,
-		"no content": `{{define "contents"}}<p>typo</p>{{end}}`,
-		"escaping":   `{{define "content"}}{{if .X}}<a href="{{end}}">x</a>{{end}}`,
-		"no func":    `{{define "content"}}{{nosuch 1}}{{end}}`,
+	for _, c := range []struct{ name, page, err string }{
+		{"syntax", `{{define "content"}}{{if}}{{end}}`, "missing value for if"},
+		{"no content", `{{define "contents"}}<p>typo</p>{{end}}`, `does not define "content"`},
+		{"escaping", `{{define "content"}}{{if .X}}<a href="{{end}}">x</a>{{end}}`, "branches end in different contexts"},
+		{"no func", `{{define "content"}}{{nosuch 1}}{{end}}`, `function "nosuch" not defined`},
 	} {
-		if _, err := NewRendererFS(testFS(t, map[string]string{"p": page})); err == nil {
-			t.Errorf("%s: accepted", name)
+		_, err := NewRendererFS(testFS(t, map[string]string{"p": c.page}))
+		if err == nil || !strings.Contains(err.Error(), c.err) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.err)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -26,19 +27,35 @@ const Default = "zh-CN"
 // Langs lists the supported languages, Default first.
 var Langs = []string{Default, "en"}
 
-//go:embed locales/*.json
+// Each language has a folder of catalogs (locales/<lang>/*.json), one per
+// area of the product, merged at start-up; a key defined twice is a bug.
+//
+//go:embed locales
 var files embed.FS
 
 var catalogs = func() map[string]map[string]string {
 	m := make(map[string]map[string]string, len(Langs))
 	for _, lang := range Langs {
-		b, err := files.ReadFile("locales/" + lang + ".json")
-		if err != nil {
-			panic(err)
+		names, err := fs.Glob(files, "locales/"+lang+"/*.json")
+		if err != nil || len(names) == 0 {
+			panic(fmt.Sprintf("i18n: no catalogs for %s", lang))
 		}
-		var c map[string]string
-		if err := json.Unmarshal(b, &c); err != nil {
-			panic(fmt.Sprintf("i18n: locales/%s.json: %v", lang, err))
+		c := map[string]string{}
+		for _, name := range names {
+			b, err := files.ReadFile(name)
+			if err != nil {
+				panic(err)
+			}
+			var part map[string]string
+			if err := json.Unmarshal(b, &part); err != nil {
+				panic(fmt.Sprintf("i18n: %s: %v", name, err))
+			}
+			for k, v := range part {
+				if _, dup := c[k]; dup {
+					panic(fmt.Sprintf("i18n: %s: key %q defined twice", name, k))
+				}
+				c[k] = v
+			}
 		}
 		m[lang] = c
 	}

@@ -3,6 +3,7 @@ package i18n
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"regexp"
 	"slices"
 	"strings"
@@ -22,12 +23,15 @@ func TestCatalogsAgree(t *testing.T) {
 		t.Fatal("default catalog is empty")
 	}
 	for _, lang := range Langs {
-		b, err := files.ReadFile("locales/" + lang + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if dup := duplicateKey(t, b); dup != "" {
-			t.Errorf("%s: duplicate key %q", lang, dup)
+		names, _ := fs.Glob(files, "locales/"+lang+"/*.json")
+		for _, name := range names {
+			b, err := files.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dup := duplicateKey(t, b); dup != "" {
+				t.Errorf("%s: duplicate key %q", name, dup)
+			}
 		}
 		c := catalogs[lang]
 		for k, v := range c {

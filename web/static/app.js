@@ -10,7 +10,7 @@
 (function () {
   "use strict";
   var doc = document;
-  doc.documentElement.className += " js";
+  doc.documentElement.classList.add("js");
 
   function uploadable() {
     return window.XMLHttpRequest && window.FormData && "upload" in new XMLHttpRequest();
@@ -62,7 +62,7 @@
         history.pushState(null, "", xhr.responseURL);
       }
       doc.replaceChild(doc.adoptNode(page.documentElement), doc.documentElement);
-      doc.documentElement.className += " js";
+      doc.documentElement.classList.add("js");
       var focus = doc.querySelector("[role=alert], .flash, #main");
       if (focus) {
         if (!focus.hasAttribute("tabindex")) {

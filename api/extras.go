@@ -1,0 +1,92 @@
+package api
+
+import (
+	"context"
+	"io"
+	"net/http"
+
+	"github.com/huanxin/huanxin/account"
+	"github.com/huanxin/huanxin/audit"
+	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/importer"
+)
+
+// Extras are the services behind the non-register endpoints. Each nil
+// service leaves its routes out.
+type Extras struct {
+	Accounts *account.Service // users, tokens, invitations
+	Audit    *audit.Service   // the ledger; Cities defaults to those of the actor's jurisdictions
+	Importer Importer         // import and export of spreadsheets
+}
+
+// Importer reads and writes spreadsheets of register records;
+// *importer.Service is one.
+type Importer interface {
+	// Import validates the whole file and writes nothing unless every row
+	// is valid; the error then lists each bad cell (sheet, row, column,
+	// field, message).
+	Import(ctx context.Context, kind string, r io.Reader, filename string, progress func(int)) (*importer.Result, error)
+	// Export writes the records of a kind that f selects as format (xlsx
+	// or csv) and returns the number of rows.
+	Export(ctx context.Context, kind string, f estate.Filter, format string, w io.Writer) (int, error)
+	// Kinds lists the kinds that can be imported and exported.
+	Kinds() []string
+}
+
+var _ Importer = (*importer.Service)(nil)
+
+// NewWithExtras returns the API over the register, as New does, with the
+// account-side endpoints of the services given in x:
+//
+//	GET    /api/v1/me                       the signed-in actor
+//	GET    /api/v1/users                    accounts (Accounts)
+//	POST   /api/v1/users
+//	PATCH  /api/v1/users/{id}
+//	POST   /api/v1/users/{id}/password
+//	GET    /api/v1/tokens                   personal access tokens (Accounts)
+//	POST   /api/v1/tokens
+//	DELETE /api/v1/tokens/{id}
+//	POST   /api/v1/owners/{id}/invitations  paper invitation codes (Accounts)
+//	POST   /api/v1/invitations/redeem       anonymous
+//	GET    /api/v1/audit                    the ledger (Audit)
+//	GET    /api/v1/audit/verify
+//	POST   /api/v1/import/{kind}            spreadsheets (Importer)
+//	GET    /api/v1/export/{kind}
+func NewWithExtras(svc *estate.Service, x Extras) *API {
+	a := New(svc)
+	a.handle("GET "+Prefix+"/me", http.HandlerFunc(serveMe), nil)
+	if x.Accounts != nil {
+		u := userHandlers{svc: x.Accounts}
+		a.handle("GET "+Prefix+"/users", http.HandlerFunc(u.list), userListParams)
+		a.handle("POST "+Prefix+"/users", http.HandlerFunc(u.create), nil)
+		a.handle("PATCH "+Prefix+"/users/{id}", http.HandlerFunc(u.update), nil)
+		a.handle("POST "+Prefix+"/users/{id}/password", http.HandlerFunc(u.password), nil)
+
+		t := tokenHandlers{svc: x.Accounts}
+		a.handle("GET "+Prefix+"/tokens", http.HandlerFunc(t.list), tokenListParams)
+		a.handle("POST "+Prefix+"/tokens", http.HandlerFunc(t.create), nil)
+		a.handle("DELETE "+Prefix+"/tokens/{id}", http.HandlerFunc(t.revoke), nil)
+
+		i := invitationHandlers{svc: x.Accounts}
+		a.handle("POST "+Prefix+"/owners/{id}/invitations", http.HandlerFunc(i.invite), nil)
+		a.handle("POST "+Prefix+"/invitations/redeem", http.HandlerFunc(i.redeem), nil)
+	}
+	if x.Audit != nil {
+		aud := *x.Audit
+		if aud.Cities == nil {
+			aud.Cities = svc.Cities
+		}
+		h := auditHandlers{svc: &aud}
+		a.handle("GET "+Prefix+"/audit", http.HandlerFunc(h.list), auditListParams)
+		a.handle("GET "+Prefix+"/audit/verify", http.HandlerFunc(h.verify), nil)
+	}
+	if s, ok := x.Importer.(*importer.Service); ok && s == nil {
+		x.Importer = nil
+	}
+	if x.Importer != nil {
+		h := sheetHandlers{imp: x.Importer}
+		a.handle("POST "+Prefix+"/import/{kind}", http.HandlerFunc(h.importFile), importParams)
+		a.handle("GET "+Prefix+"/export/{kind}", http.HandlerFunc(h.export), exportParams)
+	}
+	return a
+}

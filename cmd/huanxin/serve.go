@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/account"
+	"github.com/huanxin/huanxin/api"
+	"github.com/huanxin/huanxin/audit"
+	"github.com/huanxin/huanxin/demo"
+	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/server"
+	"github.com/huanxin/huanxin/web"
+)
+
+func (e *env) serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stdout)
+	e.flags(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	withDemo := fs.Bool("demo", false, "load the demo city and one account per role if the database is empty")
+	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	if err := fs.Parse(args); err != nil {
+		return ignoreHelp(err)
+	}
+	a, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	if *withDemo {
+		if err := loadDemo(ctx, a, e); err != nil {
+			return err
+		}
+	}
+	h, err := handler(a, e, *secure)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	fmt.Fprintf(e.stdout, "焕新 Huanxin listening on http://%s/\n", ln.Addr())
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// handler builds the whole HTTP handler of an opened app.
+func handler(a *app, e *env, secure bool) (http.Handler, error) {
+	ledger := &audit.Service{Store: a.db, Cities: a.reg.Cities}
+	pages, err := web.NewPages(a.reg, a.accounts, a.importer, ledger)
+	if err != nil {
+		return nil, err
+	}
+	srv := server.New(a.db, a.accounts, e.log, api.NewWithExtras(a.reg, api.Extras{Accounts: a.accounts, Audit: ledger, Importer: a.importer}), pages)
+	srv.Secure = secure
+	pages.Sessions, pages.Session = srv, server.SessionFromContext
+	return srv.Handler(), nil
+}
+
+// DemoPassword is the password of every demo account.
+const DemoPassword = "huanxin2026"
+
+// loadDemo fills an empty database with the demo city and one account per
+// role, and prints the logins.
+func loadDemo(ctx context.Context, a *app, e *env) error {
+	sys := huanxin.NewContextWithActor(ctx, huanxin.SystemActor)
+	_, n, err := a.reg.Estates().Find(sys, estate.Filter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		city := demo.Generate(demo.Options{Seed: 1})
+		if err := a.importer.LoadDemo(sys, city); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		if err := demoAccounts(sys, a, city); err != nil {
+			return fmt.Errorf("demo accounts: %w", err)
+		}
+	}
+	us, _, err := a.accounts.FindUsers(sys, account.UserFilter{Limit: 100})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Demo accounts (password %s):\n", DemoPassword)
+	for _, u := range us {
+		scope := ""
+		for _, s := range u.Scopes {
+			scope += " " + s.Name
+		}
+		fmt.Fprintf(e.stdout, "  %-12s %-10s %s%s\n", u.Username, u.Role, u.Name, scope)
+	}
+	return nil
+}
+
+func demoAccounts(ctx context.Context, a *app, city *demo.City) error {
+	find := func(code string) int64 {
+		js, _, _ := a.reg.Jurisdictions().Find(ctx, estate.Filter{Code: code, Limit: 1})
+		if len(js) == 0 {
+			return 0
+		}
+		return js[0].ID
+	}
+	var cityCode, districtCode, streetCode, communityCode string
+	for _, j := range city.Jurisdictions {
+		switch {
+		case j.Level == huanxin.LevelCity && cityCode == "":
+			cityCode = j.Code
+		case j.Level == huanxin.LevelDistrict && districtCode == "":
+			districtCode = j.Code
+		case j.Level == huanxin.LevelStreet && streetCode == "" && city.ParentCode[j.Code] == districtCode:
+			streetCode = j.Code
+		case j.Level == huanxin.LevelCommunity && communityCode == "" && city.ParentCode[j.Code] == streetCode:
+			communityCode = j.Code
+		}
+	}
+	// The first estate of the demo community, for estate-bound roles.
+	es, _, err := a.reg.Estates().Find(ctx, estate.Filter{JurisdictionID: ptr(find(communityCode)), Limit: 1})
+	if err != nil || len(es) == 0 {
+		return fmt.Errorf("no estate in community %s", communityCode)
+	}
+	est := es[0].ID
+	owners, _, err := a.reg.Owners().Find(ctx, estate.Filter{EstateID: &est, Limit: 1})
+	if err != nil || len(owners) == 0 {
+		return fmt.Errorf("no owner in estate %d", est)
+	}
+	j := func(code string) []account.ScopeRef { return []account.ScopeRef{{JurisdictionID: find(code)}} }
+	estateScope := []account.ScopeRef{{EstateID: est}}
+	users := []account.User{
+		{Username: "admin", Name: "系统管理员", Role: huanxin.RoleAdmin},
+		{Username: "bureau", Name: "市住建局 王科长", Role: huanxin.RoleBureau, Scopes: j(cityCode)},
+		{Username: "district", Name: "区住建局 陈科员", Role: huanxin.RoleBureau, Scopes: j(districtCode)},
+		{Username: "street", Name: "街道 刘主任", Role: huanxin.RoleStreet, Scopes: j(streetCode)},
+		{Username: "community", Name: "社区 赵书记", Role: huanxin.RoleCommunity, Scopes: j(communityCode)},
+		{Username: "committee", Name: "业委会 孙主任", Role: huanxin.RoleCommittee, Scopes: estateScope},
+		{Username: "resident", Name: owners[0].Name, Role: huanxin.RoleResident, OwnerID: owners[0].ID},
+		{Username: "contractor", Name: "某建设工程公司", Role: huanxin.RoleContractor, Scopes: estateScope},
+		{Username: "property", Name: "某物业服务公司", Role: huanxin.RoleProperty, Scopes: estateScope},
+		{Username: "utility", Name: "市供水公司", Role: huanxin.RoleUtility, Scopes: j(districtCode)},
+		{Username: "auditor", Name: "市审计局 周审计", Role: huanxin.RoleAuditor, Scopes: j(cityCode)},
+	}
+	for i := range users {
+		if err := a.accounts.CreateUser(ctx, &users[i], DemoPassword); err != nil {
+			return fmt.Errorf("%s: %w", users[i].Username, err)
+		}
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }
