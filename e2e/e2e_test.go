@@ -113,7 +113,7 @@ func browser(t *testing.T) context.Context {
 
 func signIn(login, password string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
-		chromedp.Navigate(baseURL + "/login"),
+		chromedp.Navigate(baseURL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS(`#f-login`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-login`), login),
 		chromedp.SendKeys(chromedp.CSS(`#f-password`), password),
@@ -199,7 +199,7 @@ func TestOfficerBrowsesAndImports(t *testing.T) {
 	writeBuildings(t, good, strings.TrimSpace(code), "9")
 	upload := func(path string) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(
-			chromedp.Navigate(baseURL + "/import?kind=buildings"),
+			chromedp.Navigate(baseURL+"/import?kind=buildings"),
 			chromedp.WaitVisible(chromedp.CSS(`#f-file`)),
 			chromedp.SetUploadFiles(chromedp.CSS(`#f-file`), []string{path}),
 			chromedp.Click(chromedp.CSS(`button[name=go]`)),

@@ -51,9 +51,9 @@ func TestAuthenticationCSRFAndHealth(t *testing.T) {
 		patch := `{"name":"浙江省"}`
 		cases := []struct {
 			name, method, path, body string
-			cookie, csrf, bearer   string
-			want                   int
-			contains               string
+			cookie, csrf, bearer     string
+			want                     int
+			contains                 string
 		}{
 			{name: "health", method: "GET", path: "/healthz", want: 200, contains: "ok"},
 			{name: "ready", method: "GET", path: "/readyz", want: 200, contains: "ready"},
