@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 )
@@ -111,13 +112,22 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// loaded runs an action that navigates (a submit, a link) and waits for
+// the new page's load event, so that later steps see the new page.
+func loaded(trigger chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.WaitEvent(page.LoadEventFired, nil, trigger)(ctx, t)
+		return err
+	})
+}
+
 func signIn(login, password string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.Navigate(baseURL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS(`#f-login`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-login`), login),
 		chromedp.SendKeys(chromedp.CSS(`#f-password`), password),
-		chromedp.Submit(chromedp.CSS(`#f-password`)),
+		loaded(chromedp.Submit(chromedp.CSS(`#f-password`))),
 		chromedp.WaitVisible(chromedp.CSS(`main h1`)),
 	)
 }
@@ -164,21 +174,21 @@ func TestOfficerBrowsesAndImports(t *testing.T) {
 	}
 	// Filter by a name that matches nothing, then by the first estate's name.
 	if err := chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS(`#f-q`), "不存在的小区名"), chromedp.Submit(chromedp.CSS(`#f-q`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-q`), "不存在的小区名"), loaded(chromedp.Submit(chromedp.CSS(`#f-q`))),
 		chromedp.WaitVisible(chromedp.CSS(`#estate-table`))); err != nil {
 		t.Fatal(err)
 	}
 	if got := text(ctx, t, "#estate-table tbody"); !strings.Contains(got, "暂无记录") {
 		t.Fatalf("filtered list should be empty, shows %q", got)
 	}
-	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#f-q`), firstName), chromedp.Submit(chromedp.CSS(`#f-q`)),
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#f-q`), firstName), loaded(chromedp.Submit(chromedp.CSS(`#f-q`))),
 		chromedp.WaitVisible(chromedp.CSS(`#estate-table`))); err != nil {
 		t.Fatal(err)
 	}
 	if n := rows(ctx, t, "#estate-table tbody tr"); n < 1 || n > all {
 		t.Fatalf("filter by name shows %d rows", n)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#estate-table tbody tr td:nth-child(2) a`)),
+	if err := chromedp.Do(ctx, loaded(chromedp.Click(chromedp.CSS(`#estate-table tbody tr td:nth-child(2) a`))),
 		chromedp.WaitVisible(chromedp.CSS(`#part-table`))); err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +212,7 @@ func TestOfficerBrowsesAndImports(t *testing.T) {
 			chromedp.Navigate(baseURL+"/import?kind=buildings"),
 			chromedp.WaitVisible(chromedp.CSS(`#f-file`)),
 			chromedp.SetUploadFiles(chromedp.CSS(`#f-file`), []string{path}),
-			chromedp.Click(chromedp.CSS(`button[name=go]`)),
+			chromedp.Click(chromedp.CSS(`button[name=go]`)), // app.js uploads with a progress bar and swaps the page in,
 			chromedp.WaitVisible(chromedp.CSS(`#import-error, #import-result`)),
 		)
 	}
@@ -243,7 +253,7 @@ func TestResidentRedeemsInvitation(t *testing.T) {
 	officer := browser(t)
 	if err := chromedp.Do(officer, signIn("community", "huanxin2026"),
 		chromedp.Navigate(baseURL+"/estates"), chromedp.WaitVisible(chromedp.CSS(`#estate-table`)),
-		chromedp.Click(chromedp.CSS(`#estate-table tbody tr td:nth-child(2) a`)),
+		loaded(chromedp.Click(chromedp.CSS(`#estate-table tbody tr td:nth-child(2) a`))),
 		chromedp.WaitVisible(chromedp.CSS(`#part-table`))); err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +263,7 @@ func TestResidentRedeemsInvitation(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := chromedp.Do(officer,
-		chromedp.Click(chromedp.CSS(`#part-table form.inline button`)),
+		loaded(chromedp.Click(chromedp.CSS(`#part-table form.inline button`))),
 		chromedp.WaitVisible(chromedp.CSS(`.invite-code`))); err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +278,7 @@ func TestResidentRedeemsInvitation(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#f-username`), "e2e-owner"),
 		chromedp.SendKeys(chromedp.CSS(`#f-password`), "owner-pass-1"),
 		chromedp.SendKeys(chromedp.CSS(`#f-password2`), "owner-pass-1"),
-		chromedp.Submit(chromedp.CSS(`#f-password2`)),
+		loaded(chromedp.Submit(chromedp.CSS(`#f-password2`))),
 		chromedp.WaitVisible(chromedp.CSS(`section.card h2`))); err != nil {
 		t.Fatal(err)
 	}

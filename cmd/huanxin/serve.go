@@ -25,6 +25,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	e.flags(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	withDemo := fs.Bool("demo", false, "load the demo city and one account per role if the database is empty")
+	demoEstates := fs.Int("demo-estates", 60, "number of estates in the demo city (5000 makes a city-sized data set for load tests)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
 	if err := fs.Parse(args); err != nil {
 		return ignoreHelp(err)
@@ -35,7 +36,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	defer a.db.Close()
 	if *withDemo {
-		if err := loadDemo(ctx, a, e); err != nil {
+		if err := loadDemo(ctx, a, e, *demoEstates); err != nil {
 			return err
 		}
 	}
@@ -79,14 +80,14 @@ const DemoPassword = "huanxin2026"
 
 // loadDemo fills an empty database with the demo city and one account per
 // role, and prints the logins.
-func loadDemo(ctx context.Context, a *app, e *env) error {
+func loadDemo(ctx context.Context, a *app, e *env, estates int) error {
 	sys := huanxin.NewContextWithActor(ctx, huanxin.SystemActor)
 	_, n, err := a.reg.Estates().Find(sys, estate.Filter{Limit: 1})
 	if err != nil {
 		return err
 	}
 	if n == 0 {
-		city := demo.Generate(demo.Options{Seed: 1})
+		city := demo.Generate(demo.Options{Seed: 1, Estates: estates})
 		if err := a.importer.LoadDemo(sys, city); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
