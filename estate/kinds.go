@@ -277,7 +277,7 @@ func init() {
 				return c.err()
 			}
 			if !a.Scope.All || o.CityID == 0 {
-				o.CityID = scopeCity(ctx, s, a)
+				o.CityID = scopeCity(ctx, s)
 			}
 			if o.CityID == 0 {
 				c.fail("city_id", "请指定城市 give the city")
@@ -287,25 +287,14 @@ func init() {
 	}
 }
 
-// scopeCity returns the city of the actor's scope (the first city found),
-// where owners they create are registered.
-func scopeCity(ctx context.Context, s *Service, a *huanxin.Actor) int64 {
-	js, _, err := s.Store.FindJurisdictions(ctx, Filter{Scope: a.Scope, Limit: 50})
-	if err != nil {
+// scopeCity returns the city of the actor's scope (the first one, when
+// the scope spans several), where owners they create are registered.
+func scopeCity(ctx context.Context, s *Service) int64 {
+	cities, err := s.Cities(ctx)
+	if err != nil || len(cities) == 0 {
 		return 0
 	}
-	for _, j := range js {
-		if j.CityID != 0 {
-			return j.CityID
-		}
-	}
-	if len(a.Scope.EstateIDs) > 0 {
-		es, _, err := s.Store.FindEstates(ctx, Filter{Scope: a.Scope, Limit: 1})
-		if err == nil && len(es) > 0 {
-			return es[0].CityID
-		}
-	}
-	return 0
+	return cities[0]
 }
 
 func init() {

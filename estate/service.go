@@ -178,5 +178,16 @@ func (s *Service) Cities(ctx context.Context) ([]int64, error) {
 			return out, nil
 		}
 	}
+	// Bound to estates only: the cities of those estates.
+	es, _, err := s.Estates().Find(ctx, Filter{Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range es {
+		if !seen[e.CityID] {
+			seen[e.CityID] = true
+			out = append(out, e.CityID)
+		}
+	}
 	return out, nil
 }
