@@ -198,6 +198,19 @@ func TestOfficerBrowsesAndImports(t *testing.T) {
 	if n := rows(ctx, t, "#part-table tbody tr"); n < 1 {
 		t.Fatal("estate page lists no dwellings")
 	}
+	// Assisted mode: act for an owner, see it stated, end it.
+	if err := chromedp.Do(ctx, loaded(chromedp.Click(chromedp.CSS(`#part-table form[action="/assist"] button`)))); err != nil {
+		t.Fatal(err)
+	}
+	if top := text(ctx, t, "header.top"); !strings.Contains(top, "代办模式") {
+		t.Fatalf("assisted mode not shown: %q", top)
+	}
+	if err := chromedp.Do(ctx, loaded(chromedp.Click(chromedp.CSS(`header.top form[action="/assist"] button`)))); err != nil {
+		t.Fatal(err)
+	}
+	if top := text(ctx, t, "header.top"); strings.Contains(top, "代办模式") {
+		t.Fatalf("assisted mode not ended: %q", top)
+	}
 	code, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`dl.kv dd`)))
 	if err != nil {
 		t.Fatal(err)

@@ -71,6 +71,7 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /users", p.signedIn(p.userList))
 	mux.HandleFunc("POST /users", p.signedIn(p.userCreate))
 	mux.HandleFunc("POST /owners/{id}/invite", p.signedIn(p.invite))
+	mux.HandleFunc("POST /assist", p.signedIn(p.assist))
 	mux.HandleFunc("GET /audit", p.signedIn(p.auditList))
 	mux.HandleFunc("GET /tokens", p.signedIn(p.tokenList))
 	mux.HandleFunc("POST /tokens", p.signedIn(p.tokenCreate))
