@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,7 @@ type Server struct {
 	Secure bool
 
 	mux      *http.ServeMux
+	slots    chan struct{}
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
@@ -45,7 +47,8 @@ type Mounter interface{ Register(mux *http.ServeMux) }
 
 // New builds the server and mounts the given route sets.
 func New(db *store.DB, accounts *account.Service, log *slog.Logger, mounts ...Mounter) *Server {
-	s := &Server{DB: db, Accounts: accounts, Log: log, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s := &Server{DB: db, Accounts: accounts, Log: log, mux: http.NewServeMux(), registry: prometheus.NewRegistry(),
+		slots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "huanxin_http_requests_total",
 		Help: "HTTP requests by route pattern and status class."}, []string{"route", "code"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "huanxin_http_request_seconds",
@@ -98,6 +101,17 @@ func (s *Server) Handler() http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+		// Admission: a few requests run at once and the rest wait in turn
+		// (channel waiters are served first come, first served). Under
+		// overload this keeps latency even instead of letting the
+		// scheduler favour the newest requests, and it bounds the work
+		// the database sees at once.
+		select {
+		case s.slots <- struct{}{}:
+		case <-r.Context().Done():
+			return
+		}
+		defer func() { <-s.slots }()
 		r, err := s.authenticate(r)
 		if err != nil {
 			api.WriteError(rec, r, err)

@@ -185,6 +185,10 @@ func (db *DB) FindLogin(ctx context.Context, username string, phoneHash []byte) 
 // Actor loads a user and resolves their scope: jurisdiction paths, bound
 // estates, and for residents the parts their owner record holds.
 func (db *DB) Actor(ctx context.Context, userID int64) (*huanxin.Actor, error) {
+	return cached(db, "actor\x00"+itoa64(userID), func() (*huanxin.Actor, error) { return db.actor(ctx, userID) })
+}
+
+func (db *DB) actor(ctx context.Context, userID int64) (*huanxin.Actor, error) {
 	u := &account.User{}
 	if err := scanUser(db.queryRow(ctx, "SELECT "+userCols+" FROM users u WHERE u.id = ? AND NOT u.disabled", userID), u); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -257,6 +261,10 @@ func (db *DB) CreateSession(ctx context.Context, hash []byte, s *account.Session
 
 // FindSession returns a session by the hash of its ID.
 func (db *DB) FindSession(ctx context.Context, hash []byte) (*account.Session, error) {
+	return cached(db, "session\x00"+string(hash), func() (*account.Session, error) { return db.findSession(ctx, hash) })
+}
+
+func (db *DB) findSession(ctx context.Context, hash []byte) (*account.Session, error) {
 	s := &account.Session{}
 	err := db.queryRow(ctx, "SELECT user_id, csrf, on_behalf, expires FROM sessions WHERE id_hash = ?", hash).
 		Scan(&s.UserID, &s.CSRF, &s.OnBehalf, stamp{&s.Expires})

@@ -112,7 +112,16 @@ func (db *DB) Bulk(ctx context.Context, fn func(b *Bulk) error) (err error) {
 		sqlTx.Rollback()
 		return mapErr(err)
 	}
-	return mapErr(sqlTx.Commit())
+	if err := sqlTx.Commit(); err != nil {
+		return mapErr(err)
+	}
+	db.lists.invalidate()
+	if db.Dialect == SQLite {
+		// A large bulk leaves a write-ahead log as large as what it wrote;
+		// fold it into the database now rather than slowing every reader.
+		conn.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	return nil
 }
 
 // Now returns the transaction's time.

@@ -50,6 +50,7 @@ type DB struct {
 	Keys *pii.Keys
 
 	rebound sync.Map // query with ? -> query with $n (PostgreSQL)
+	lists   listCache
 }
 
 // IsPostgres reports whether a DSN selects PostgreSQL.
@@ -205,7 +206,11 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		sqlTx.Rollback()
 		return mapErr(err)
 	}
-	return mapErr(sqlTx.Commit())
+	if err := sqlTx.Commit(); err != nil {
+		return mapErr(err)
+	}
+	db.lists.invalidate()
+	return nil
 }
 
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
@@ -315,3 +320,5 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	}
 	return nil
 }
+
+func fmtAny(v any) string { return fmt.Sprint(v) }

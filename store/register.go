@@ -40,32 +40,104 @@ func find[T any](ctx context.Context, db *DB, t *table[T], f estate.Filter) ([]*
 		w.add("x.id = ?", *f.ID)
 	}
 	t.filter(f, &w)
-	from := " FROM " + t.name + " x" + t.join + w.sql()
-	var n int
-	if err := db.queryRow(ctx, "SELECT COUNT(*)"+from, w.args...).Scan(&n); err != nil {
-		return nil, 0, err
+	if f.ID != nil { // a lookup by ID: never cached, it must see what another server just wrote
+		out, err := scanPage(ctx, db, t, f, w)
+		return out, len(out), err
 	}
-	if n == 0 {
-		return nil, 0, nil
+	// A page is read in three steps: the count and the page's IDs from the
+	// filters and the order alone (which indexes can cover; filters refer
+	// to the table's own columns, so no join is needed), then the page's
+	// rows by ID with their display joins, so that joins and wide rows are
+	// read for one page rather than for every match. The list cache keeps
+	// the result until the next write.
+	gen := db.lists.gen.Load()
+	idQ := "SELECT x.id FROM " + t.name + " x" + w.sql() + " ORDER BY " + t.order + limit(f.Offset, f.Limit)
+	key := cacheKey(idQ, w.args)
+	if f.WithPII {
+		key += "\x00pii"
 	}
-	cols := "x.id, x.city_id, x." + strings.Join(t.cols, ", x.") + ", x.created, x.updated" + t.extra
-	rows, err := db.query(ctx, "SELECT "+cols+from+" ORDER BY "+t.order+limit(f.Offset, f.Limit), w.args...)
+	if e, ok := db.lists.get(key); ok {
+		return copies(e.rows.([]*T)), e.n, nil
+	}
+	r, err, _ := db.lists.load.Do(key, func() (any, error) {
+		var e listEntry
+		if err := db.queryRow(ctx, "SELECT COUNT(*) FROM "+t.name+" x"+w.sql(), w.args...).Scan(&e.n); err != nil {
+			return e, err
+		}
+		var out []*T
+		if e.n > 0 {
+			ids, err := db.ids(ctx, idQ, w.args)
+			if err != nil {
+				return e, err
+			}
+			if len(ids) > 0 {
+				var page where
+				page.in("x.id", ids)
+				if out, err = scanPage(ctx, db, t, f, page); err != nil {
+					return e, err
+				}
+			}
+		}
+		e.rows = out
+		db.lists.put(key, gen, e)
+		return e, nil
+	})
 	if err != nil {
 		return nil, 0, err
+	}
+	e := r.(listEntry)
+	return copies(e.rows.([]*T)), e.n, nil
+}
+
+// scanPage reads the rows matching w with their display joins.
+func scanPage[T any](ctx context.Context, db *DB, t *table[T], f estate.Filter, w where) ([]*T, error) {
+	cols := "x.id, x.city_id, x." + strings.Join(t.cols, ", x.") + ", x.created, x.updated" + t.extra
+	rows, err := db.query(ctx, "SELECT "+cols+" FROM "+t.name+" x"+t.join+w.sql()+" ORDER BY "+t.order+limit(0, f.Limit), w.args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []*T
 	for rows.Next() {
 		v := new(T)
 		if err := rows.Scan(t.dest(v)...); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		if t.after != nil {
 			t.after(db, v, f)
 		}
 		out = append(out, v)
 	}
-	return out, n, rows.Err()
+	return out, rows.Err()
+}
+
+// copies returns fresh copies of cached records, so that callers may
+// change what they get without changing the cache.
+func copies[T any](rows []*T) []*T {
+	out := make([]*T, len(rows))
+	for i, v := range rows {
+		c := *v
+		out[i] = &c
+	}
+	return out
+}
+
+// ids runs a query returning one ID column.
+func (db *DB) ids(ctx context.Context, query string, args []any) ([]int64, error) {
+	rows, err := db.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // insert stores a new record and audits it; setID receives the new ID.
@@ -135,35 +207,60 @@ func stamps[T any](t *table[T], v *T) (created, updated *time.Time) {
 }
 
 // scopeEstates limits rows having an estate_id column (or the estates table
-// itself, with col "x.id") to the scope.
+// itself, with col "x.id") to the scope. On the estates table the condition
+// is on the row itself; elsewhere a correlated EXISTS, so that a query
+// already narrowed to an estate checks just that estate.
 func scopeEstates(col string) func(huanxin.Scope, *where) {
 	return func(s huanxin.Scope, w *where) {
 		if s.All {
 			return
 		}
+		alias := "x"
+		if col != "x.id" {
+			alias = "se"
+		}
 		var or []string
+		var args []any
 		for _, p := range s.Paths {
-			or = append(or, "jpath LIKE ? ESCAPE '\\'")
-			w.args = append(w.args, likeEscape(p)+"%")
+			or = append(or, pathPrefix(alias+".jpath"))
+			lo, hi := prefixRange(p)
+			args = append(args, lo, hi)
 		}
 		if len(s.EstateIDs) > 0 {
-			or = append(or, "id IN ("+placeholders(len(s.EstateIDs))+")")
+			or = append(or, alias+".id IN ("+placeholders(len(s.EstateIDs))+")")
 			for _, id := range s.EstateIDs {
-				w.args = append(w.args, id)
+				args = append(args, id)
 			}
 		}
 		if len(s.PartIDs) > 0 {
-			or = append(or, "id IN (SELECT estate_id FROM parts WHERE id IN ("+placeholders(len(s.PartIDs))+"))")
+			or = append(or, alias+".id IN (SELECT estate_id FROM parts WHERE id IN ("+placeholders(len(s.PartIDs))+"))")
 			for _, id := range s.PartIDs {
-				w.args = append(w.args, id)
+				args = append(args, id)
 			}
 		}
 		if len(or) == 0 {
 			w.conds = append(w.conds, "1 = 0")
 			return
 		}
-		w.conds = append(w.conds, col+" IN (SELECT id FROM estates WHERE "+strings.Join(or, " OR ")+")")
+		cond := "(" + strings.Join(or, " OR ") + ")"
+		if alias != "x" {
+			cond = "EXISTS (SELECT 1 FROM estates se WHERE se.id = " + col + " AND " + cond + ")"
+		}
+		w.add(cond, args...)
 	}
+}
+
+// pathPrefix is the condition that a materialized path column starts with
+// a scope path, as a range (two arguments from prefixRange) so that an
+// index on the column serves it. Paths hold only digits and '/', and the
+// path columns compare bytewise (COLLATE "C" on PostgreSQL).
+func pathPrefix(col string) string { return "(" + col + " >= ? AND " + col + " < ?)" }
+
+// prefixRange returns the bounds of the paths under p ("/1/2/"): every
+// such path is >= p and < p with its final '/' replaced by '0', the next
+// byte.
+func prefixRange(p string) (lo, hi string) {
+	return p, p[:len(p)-1] + string(p[len(p)-1]+1)
 }
 
 // scopeParts limits rows to a resident's own parts when the scope is

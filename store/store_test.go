@@ -223,3 +223,25 @@ func TestConcurrentUpdateIsRefused(t *testing.T) {
 		}
 	})
 }
+
+func TestListsSeeEveryWrite(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor)
+		w := mustWorld(t, db)
+		all := estate.Filter{Scope: huanxin.Scope{All: true}, Q: "村"}
+		for i := 0; i < 2; i++ { // the second read is served from the list cache
+			if _, n, err := db.FindEstates(ctx, all); err != nil || n != 1 {
+				t.Fatalf("read %d: %d, %v", i, n, err)
+			}
+		}
+		e := &estate.Estate{CityID: w.city.ID, JurisdictionID: w.commB.ID, Code: "E3", Name: "百花新村",
+			YearBuilt: 1990, Management: estate.MgmtNone, Status: estate.StatusCandidate}
+		if err := db.CreateEstate(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		got, n, err := db.FindEstates(ctx, all)
+		if err != nil || n != 2 || len(got) != 2 || got[0].Name != "百花新村" {
+			t.Fatalf("after a write the list shows %d: %+v, %v", n, got, err)
+		}
+	})
+}

@@ -28,12 +28,6 @@ func SortKey(s string) []byte {
 // that Latin letters match either case on both engines.
 func searchText(parts ...string) string { return strings.ToLower(strings.Join(parts, " ")) }
 
-func (db *DB) searchQ(w *where, col, q string) {
-	if q = strings.TrimSpace(q); q != "" {
-		w.add(col+" LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(q))+"%")
-	}
-}
-
 var jurisdictionTable = &table[estate.Jurisdiction]{
 	entity: estate.EntityJurisdiction, name: "jurisdictions",
 	cols: []string{"parent_id", "level", "code", "name", "name_sort", "path"},
@@ -54,8 +48,9 @@ var jurisdictionTable = &table[estate.Jurisdiction]{
 		}
 		var or []string
 		for _, p := range s.Paths {
-			or = append(or, "x.path LIKE ? ESCAPE '\\'")
-			w.args = append(w.args, likeEscape(p)+"%")
+			or = append(or, pathPrefix("x.path"))
+			lo, hi := prefixRange(p)
+			w.args = append(w.args, lo, hi)
 		}
 		if len(or) == 0 {
 			w.conds = append(w.conds, "1 = 0")
@@ -148,7 +143,7 @@ var estateTable = &table[estate.Estate]{
 	scope: func(s huanxin.Scope, w *where) { scopeEstates("x.id")(s, w) },
 	filter: func(f estate.Filter, w *where) {
 		if f.JurisdictionID != nil {
-			w.add("x.jpath LIKE (SELECT path FROM jurisdictions WHERE id = ?) || '%'", *f.JurisdictionID)
+			w.add("x.jurisdiction_id IN (SELECT id FROM jurisdictions WHERE path LIKE (SELECT path FROM jurisdictions WHERE id = ?) || '%')", *f.JurisdictionID)
 		}
 		if f.Code != "" {
 			w.add("x.code = ?", f.Code)

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"fmt"
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,21 +11,62 @@ import (
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/web/i18n"
 )
 
 const perPage = 50
 
+// The list's labels and options are worked out in Go, not by template
+// function calls: the list is the busiest page of the back office.
 type estateListPage struct {
 	Base
-	Estates     []*estate.Estate
+	Rows        template.HTML
 	Pager       Pager
 	Query       url.Values
-	Statuses    []estate.Status
-	Models      []estate.ManagementModel
-	Districts   []*estate.Jurisdiction
-	Streets     []*estate.Jurisdiction
+	Statuses    []option
+	Models      []option
+	Districts   []option
+	Streets     []option
 	ExportQuery string
 	Errors      []huanxin.FieldError
+}
+
+// estateRows writes the table rows of the list. It is Go rather than
+// template code because html/template calls its escapers through
+// reflection for every cell, which was most of this page's cost (see
+// docs/performance.md); html.EscapeString escapes every text the same way.
+func estateRows(list []*estate.Estate, lang string) template.HTML {
+	if len(list) == 0 {
+		return template.HTML(`<tr><td colspan="10">` + html.EscapeString(i18n.T(lang, "common.none")) + "</td></tr>\n")
+	}
+	var b strings.Builder
+	esc := html.EscapeString
+	for _, e := range list {
+		fmt.Fprintf(&b, `<tr><td>%s</td><td><a href="/estates/%d">%s</a><br><small>%s</small></td>`+
+			`<td>%s</td><td>%s</td><td>%s</td><td class="num">%d</td><td class="num">%d</td><td class="num">%d</td>`+
+			`<td>%s</td><td><span class="badge">%s</span></td></tr>`+"\n",
+			esc(e.Code), e.ID, esc(e.Name), esc(e.Address), esc(e.District), esc(e.Street), esc(e.Community),
+			e.YearBuilt, e.Buildings, e.Dwellings, esc(i18n.T(lang, "mgmt."+string(e.Management))),
+			esc(i18n.T(lang, "status."+string(e.Status))))
+	}
+	return template.HTML(b.String())
+}
+
+// option is one <option> of a filter select.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// options builds a select's options from values and their labels,
+// marking the one equal to selected.
+func options[T any](items []T, value func(T) string, label func(T) string, selected string) []option {
+	out := make([]option, len(items))
+	for i, it := range items {
+		v := value(it)
+		out[i] = option{Value: v, Label: label(it), Selected: v == selected}
+	}
+	return out
 }
 
 // estateFilter reads the estate list's filters from the query string:
@@ -74,29 +118,40 @@ func estateFilter(r *http.Request) (estate.Filter, []huanxin.FieldError) {
 func (p *Pages) estateList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f, errs := estateFilter(r)
-	pg := &estateListPage{Base: p.base(r, "estates.title"), Query: r.URL.Query(), Statuses: estate.Statuses,
-		Models: estate.ManagementModels, Errors: errs}
+	q := r.URL.Query()
+	pg := &estateListPage{Base: p.base(r, "estates.title"), Query: q, Errors: errs}
+	l := pg.Lang
+	pg.Statuses = options(estate.Statuses, func(s estate.Status) string { return string(s) },
+		func(s estate.Status) string { return i18n.T(l, "status."+string(s)) }, q.Get("status"))
+	pg.Models = options(estate.ManagementModels, func(m estate.ManagementModel) string { return string(m) },
+		func(m estate.ManagementModel) string { return i18n.T(l, "mgmt."+string(m)) }, q.Get("management"))
 	list, total, err := p.Reg.Estates().Find(ctx, f)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	pg.Estates = list
-	pg.Pager = NewPager(PageOf(pg.Query), perPage, total, pg.Query, pg.Lang)
+	pg.Rows = estateRows(list, l)
+	pg.Pager = NewPager(PageOf(q), perPage, total, q, l)
+	jurID := func(j *estate.Jurisdiction) string { return strconv.FormatInt(j.ID, 10) }
+	jurName := func(j *estate.Jurisdiction) string { return j.Name }
 	level := huanxin.LevelDistrict
-	if pg.Districts, _, err = p.Reg.Jurisdictions().Find(ctx, estate.Filter{Level: &level, Limit: 200}); err != nil {
+	ds, _, err := p.Reg.Jurisdictions().Find(ctx, estate.Filter{Level: &level, Limit: 200})
+	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
+	pg.Districts = options(ds, jurID, jurName, q.Get("district"))
 	level2 := huanxin.LevelStreet
 	sf := estate.Filter{Level: &level2, Limit: 500}
-	if d, err := strconv.ParseInt(pg.Query.Get("district"), 10, 64); err == nil {
+	if d, err := strconv.ParseInt(q.Get("district"), 10, 64); err == nil {
 		sf.ParentID = &d
 	}
-	if pg.Streets, _, err = p.Reg.Jurisdictions().Find(ctx, sf); err != nil {
+	ss, _, err := p.Reg.Jurisdictions().Find(ctx, sf)
+	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
+	pg.Streets = options(ss, jurID, jurName, q.Get("street"))
 	eq := url.Values{}
 	for k, v := range pg.Query {
 		if k != "page" {

@@ -7,6 +7,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
+	"os"
+	"slices"
+	"runtime/debug"
 	"time"
 
 	"github.com/huanxin/huanxin"
@@ -27,8 +31,14 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	withDemo := fs.Bool("demo", false, "load the demo city and one account per role if the database is empty")
 	demoEstates := fs.Int("demo-estates", 60, "number of estates in the demo city (5000 makes a city-sized data set for load tests)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
+	debugAddr := fs.String("debug-addr", "", "if set, serve Go profiling (/debug/pprof/) on this address, e.g. 127.0.0.1:6060")
 	if err := fs.Parse(args); err != nil {
 		return ignoreHelp(err)
+	}
+	if os.Getenv("GOGC") == "" {
+		// The live heap is small (tens of MB); collecting less often
+		// trades a little memory for less time in the collector under load.
+		debug.SetGCPercent(200)
 	}
 	a, err := e.open(ctx)
 	if err != nil {
@@ -39,6 +49,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		if err := loadDemo(ctx, a, e, *demoEstates); err != nil {
 			return err
 		}
+	}
+	if *debugAddr != "" {
+		go func() { e.log.Error("debug server", "err", http.ListenAndServe(*debugAddr, pprofMux())) }()
 	}
 	h, err := handler(a, e, *secure)
 	if err != nil {
@@ -137,8 +150,13 @@ func demoAccounts(ctx context.Context, a *app, city *demo.City) error {
 		return fmt.Errorf("no estate in community %s", communityCode)
 	}
 	est := es[0].ID
-	owners, _, err := a.reg.Owners().Find(ctx, estate.Filter{EstateID: &est, Limit: 1})
-	if err != nil || len(owners) == 0 {
+	owners, _, err := a.reg.Owners().Find(ctx, estate.Filter{EstateID: &est, Limit: 50})
+	if err != nil {
+		return err
+	}
+	// The demo resident is a person, not an employer unit holding dwellings.
+	owners = slices.DeleteFunc(owners, func(o *estate.Owner) bool { return o.Kind != estate.OwnerPerson })
+	if len(owners) == 0 {
 		return fmt.Errorf("no owner in estate %d", est)
 	}
 	j := func(code string) []account.ScopeRef { return []account.ScopeRef{{JurisdictionID: find(code)}} }
@@ -162,6 +180,15 @@ func demoAccounts(ctx context.Context, a *app, city *demo.City) error {
 		}
 	}
 	return nil
+}
+
+// pprofMux serves the Go profiler, only on the separate --debug-addr.
+func pprofMux() *http.ServeMux {
+	m := http.NewServeMux()
+	m.HandleFunc("/debug/pprof/", pprof.Index)
+	m.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	m.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return m
 }
 
 func ptr[T any](v T) *T { return &v }

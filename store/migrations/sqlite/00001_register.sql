@@ -42,8 +42,10 @@ CREATE TABLE estates (
     updated         INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX estates_code ON estates(city_id, code);
-CREATE INDEX estates_jpath ON estates(city_id, jpath, name_sort);
-CREATE INDEX estates_sort ON estates(city_id, name_sort);
+-- Lists are ordered by name (pinyin) and narrowed by jurisdiction path and
+-- the common filters; the second index covers those counts.
+CREATE INDEX estates_sort ON estates(name_sort, id);
+CREATE INDEX estates_filter ON estates(jpath, status, year_built, management, name_sort);
 CREATE INDEX estates_jurisdiction ON estates(jurisdiction_id);
 
 CREATE TABLE buildings (
