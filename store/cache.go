@@ -21,9 +21,9 @@ type listCache struct {
 	// rather than all run it when an entry expires under load.
 	load singleflight.Group
 	gen  atomic.Uint64
-	mu  sync.Mutex
-	m   map[string]listEntry
-	at  uint64 // the generation the map holds
+	mu   sync.Mutex
+	m    map[string]listEntry
+	at   uint64 // the generation the map holds
 }
 
 type listEntry struct {

@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"slices"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/huanxin/huanxin"
