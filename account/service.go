@@ -226,8 +226,13 @@ func (s *Service) RevokeToken(ctx context.Context, id int64) error {
 	return s.Store.RevokeToken(ctx, a.UserID, id)
 }
 
-// manages reports whether actor a may manage accounts of role r.
-func manages(a *huanxin.Actor, r huanxin.Role) bool {
+// Manages reports whether actor a may create or change accounts of role
+// r: admins any, bureau officers all but admins and bureau officers; never
+// a read-only token.
+func Manages(a *huanxin.Actor, r huanxin.Role) bool {
+	if a == nil || a.ReadOnly {
+		return false
+	}
 	switch a.Role {
 	case huanxin.RoleAdmin:
 		return true
@@ -248,7 +253,7 @@ func (s *Service) checkUser(ctx context.Context, a *huanxin.Actor, u *User) erro
 	}
 	if !u.Role.Valid() {
 		f = append(f, huanxin.FieldError{Field: "role", Message: "角色无效 invalid role"})
-	} else if !manages(a, u.Role) {
+	} else if !Manages(a, u.Role) {
 		return huanxin.Errorf(huanxin.EFORBIDDEN, "无权管理该角色的账号 you may not manage accounts of this role")
 	}
 	if u.Phone = pii.NormalizePhone(u.Phone); u.Phone != "" && !pii.ValidMobile(u.Phone) {
@@ -334,7 +339,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, apply func(*User) er
 		return nil, huanxin.Errorf(huanxin.ENOTFOUND, "账号不存在 user not found")
 	}
 	u := list[0]
-	if !manages(a, u.Role) {
+	if !Manages(a, u.Role) {
 		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "无权管理该账号 you may not manage this account")
 	}
 	if err := apply(u); err != nil {

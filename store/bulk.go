@@ -91,31 +91,12 @@ func (db *DB) Bulk(ctx context.Context, fn func(b *Bulk) error) (err error) {
 			defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA %s = %d", p.name, was))
 		}
 	}
-	sqlTx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return mapErr(err)
+	if err := db.inTx(ctx, conn, func(tx *Tx) error {
+		return fn(&Bulk{tx: tx, now: micro(tx.now), stmts: map[string]*sql.Stmt{}, counts: map[int64]map[string]*Count{},
+			jurs: map[string]*estate.Jurisdiction{}, jurIDs: map[int64]*estate.Jurisdiction{}})
+	}); err != nil {
+		return err
 	}
-	actor := huanxin.ActorFromContext(ctx)
-	if actor == nil {
-		actor = huanxin.SystemActor
-	}
-	tx := &Tx{tx: sqlTx, db: db, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond), actor: actor}
-	b := &Bulk{tx: tx, now: micro(tx.now), stmts: map[string]*sql.Stmt{}, counts: map[int64]map[string]*Count{},
-		jurs: map[string]*estate.Jurisdiction{}, jurIDs: map[int64]*estate.Jurisdiction{}}
-	defer func() {
-		if p := recover(); p != nil {
-			sqlTx.Rollback()
-			panic(p)
-		}
-	}()
-	if err := fn(b); err != nil {
-		sqlTx.Rollback()
-		return mapErr(err)
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return mapErr(err)
-	}
-	db.lists.invalidate()
 	if db.Dialect == SQLite {
 		// A large bulk leaves a write-ahead log as large as what it wrote;
 		// fold it into the database now rather than slowing every reader.

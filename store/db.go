@@ -186,8 +186,20 @@ type Tx struct {
 func (tx *Tx) Now() time.Time { return tx.now }
 
 // WithTx runs fn in a write transaction, committing if it returns nil.
-func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.inTx(ctx, db.write, fn)
+}
+
+// beginner is a pool or a single connection that can start a transaction.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// inTx runs fn in a transaction with its time fixed at BEGIN and the
+// context's actor (the system actor if none), commits if fn returns nil,
+// and then empties the list cache.
+func (db *DB) inTx(ctx context.Context, on beginner, fn func(tx *Tx) error) error {
+	sqlTx, err := on.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(err)
 	}

@@ -54,7 +54,7 @@ func (p *Pages) userCreate(w http.ResponseWriter, r *http.Request) {
 		Role:     huanxin.Role(r.FormValue("role")),
 	}
 	f.JurisdictionID, _ = strconv.ParseInt(r.FormValue("scopes"), 10, 64)
-	if f.Role.Valid() && !managesRole(a, f.Role) {
+	if f.Role.Valid() && !account.Manages(a, f.Role) {
 		p.fail(w, r, huanxin.Errorf(huanxin.EFORBIDDEN, "无权管理该角色的账号 you may not manage accounts of this role"))
 		return
 	}
@@ -102,7 +102,7 @@ func (p *Pages) renderUsers(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	pg.Users, pg.Roles = users, huanxin.Roles
 	for _, role := range huanxin.Roles {
-		if managesRole(a, role) {
+		if account.Manages(a, role) {
 			pg.Manageable = append(pg.Manageable, role)
 		}
 	}
@@ -117,22 +117,6 @@ func (p *Pages) renderUsers(w http.ResponseWriter, r *http.Request, status int, 
 	pg.Base = p.base(r, "users.title")
 	pg.Pager = NewPager(page, usersPerPage, total, keepFilters(q), pg.Lang)
 	p.render(w, r, status, "users", pg)
-}
-
-// managesRole reports whether the actor may create or change accounts of a
-// role: admins any, bureau officers all but admins and bureau officers.
-// account.Service enforces the same rule.
-func managesRole(a *huanxin.Actor, r huanxin.Role) bool {
-	if a == nil || a.ReadOnly {
-		return false
-	}
-	switch a.Role {
-	case huanxin.RoleAdmin:
-		return true
-	case huanxin.RoleBureau:
-		return r != huanxin.RoleAdmin && r != huanxin.RoleBureau
-	}
-	return false
 }
 
 // jurisdictionOptions turns jurisdictions in path order into select
