@@ -32,7 +32,7 @@ func TestSignInThrottleTokensInvitations(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		sys := huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor)
 		reg := &estate.Service{Store: db}
-		svc := &account.Service{Store: db, Register: reg, Keys: testdb.Keys(), MaxFailures: 3}
+		svc := &account.Service{Store: db, Register: reg, Keys: testdb.Keys(), MaxFailures: 3, MaxIPFailures: 4}
 		city := &estate.Jurisdiction{Level: huanxin.LevelCity, Code: "330100", Name: "某市"}
 		if err := reg.Jurisdictions().Create(sys, &estate.Jurisdiction{Level: huanxin.LevelProvince, Code: "330000", Name: "某省"}); err != nil {
 			t.Fatal(err)
@@ -102,12 +102,21 @@ func TestSignInThrottleTokensInvitations(t *testing.T) {
 		if err != nil || len(code) != 14 {
 			t.Fatalf("Invite = %q, %v", code, err)
 		}
-		u, err := svc.Redeem(ctx, strings.ReplaceAll(code, "-", " "), "li", "", "li-password")
+		u, err := svc.Redeem(ctx, strings.ReplaceAll(code, "-", " "), "li", "", "li-password", "192.0.2.1")
 		if err != nil || u.OwnerID != o.ID || u.Role != huanxin.RoleResident || u.Name != "李奶奶" {
 			t.Fatalf("Redeem = %+v, %v", u, err)
 		}
-		if _, err := svc.Redeem(ctx, code, "li2", "", "li-password"); huanxin.ErrorCode(err) != huanxin.EINVALID {
+		if _, err := svc.Redeem(ctx, code, "li2", "", "li-password", "192.0.2.1"); huanxin.ErrorCode(err) != huanxin.EINVALID {
 			t.Fatalf("code reused: %v", err)
+		}
+		// Guessing codes is throttled per client address.
+		for i := 0; i < 4; i++ {
+			if _, err := svc.Redeem(ctx, "0000-0000-000"+string(rune('0'+i)), "x", "", "li-password", "203.0.113.9"); huanxin.ErrorCode(err) != huanxin.EINVALID {
+				t.Fatalf("wrong code #%d: %v", i, err)
+			}
+		}
+		if _, err := svc.Redeem(ctx, code, "li3", "", "li-password", "203.0.113.9"); huanxin.ErrorCode(err) != huanxin.ETOOMANY {
+			t.Fatalf("redeem not throttled: %v", err)
 		}
 		ra, err := db.Actor(ctx, u.ID)
 		if err != nil || len(ra.Scope.PartIDs) != 1 || ra.Scope.PartIDs[0] != -1 {

@@ -389,8 +389,17 @@ func (s *Service) Invite(ctx context.Context, ownerID int64) (string, *Invitatio
 }
 
 // Redeem turns an invitation code into a resident account with the given
-// login and password, bound to the invited owner's dwellings.
-func (s *Service) Redeem(ctx context.Context, code, username, phone, password string) (*User, error) {
+// login and password, bound to the invited owner's dwellings. Wrong codes
+// count against the client address like failed sign-ins, so that codes
+// cannot be guessed by trying.
+func (s *Service) Redeem(ctx context.Context, code, username, phone, password, ip string) (*User, error) {
+	s.defaults()
+	key := "redeem:" + ip
+	if n, err := s.Store.Throttle(ctx, key, s.ThrottleWindow, false, false); err != nil {
+		return nil, err
+	} else if n >= s.MaxIPFailures {
+		return nil, huanxin.Errorf(huanxin.ETOOMANY, "尝试次数过多，请%d分钟后再试 too many attempts, try again later", int(s.ThrottleWindow.Minutes()))
+	}
 	var f []huanxin.FieldError
 	if username = strings.TrimSpace(username); username == "" || strings.ContainsAny(username, " \t@") {
 		f = append(f, huanxin.FieldError{Field: "username", Message: "必填，不含空格 required, no spaces"})
@@ -406,6 +415,9 @@ func (s *Service) Redeem(ctx context.Context, code, username, phone, password st
 	}
 	u := &User{Username: username, Name: username, Role: huanxin.RoleResident, Phone: phone}
 	if err := s.Store.RedeemInvitation(ctx, HashSecret(NormalizeInvitationCode(code)), u, HashPassword(password)); err != nil {
+		if huanxin.ErrorCode(err) == huanxin.EINVALID {
+			s.Store.Throttle(ctx, key, s.ThrottleWindow, true, false)
+		}
 		return nil, err
 	}
 	return u, nil

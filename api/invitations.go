@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net"
 	"net/http"
 	"time"
 
@@ -56,10 +57,21 @@ func (h invitationHandlers) redeem(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	u, err := h.svc.Redeem(r.Context(), in.Code, in.Username, in.Phone, in.Password)
+	u, err := h.svc.Redeem(r.Context(), in.Code, in.Username, in.Phone, in.Password, ClientIP(r))
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
 	WriteJSON(w, http.StatusCreated, shown(u))
+}
+
+// ClientIP returns the request's client address: the direct peer (a
+// proxy's X-Forwarded-For is not trusted). Sign-in and invitation
+// throttling count by it.
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -201,16 +200,6 @@ func (s *Server) SetSessionCookie(w http.ResponseWriter, raw string, expires tim
 func (s *Server) ClearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
-}
-
-// ClientIP returns the request's client address (the direct peer; a
-// trusted proxy's X-Forwarded-For is not consulted).
-func ClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 type statusRecorder struct {

@@ -404,7 +404,7 @@ func TestInvitePage(t *testing.T) {
 			t.Errorf("Cache-Control = %q", cc)
 		}
 		wantAbsent(t, body, "<script>", "onclick")
-		if _, err := f.p.Accounts.Redeem(context.Background(), code, "li.nainai", "", "li-password-1"); err != nil {
+		if _, err := f.p.Accounts.Redeem(context.Background(), code, "li.nainai", "", "li-password-1", "192.0.2.1"); err != nil {
 			t.Fatalf("printed code does not redeem: %v", err)
 		}
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/api"
 )
 
 type loginPage struct {
@@ -20,7 +21,7 @@ func (p *Pages) loginForm(w http.ResponseWriter, r *http.Request) {
 
 func (p *Pages) login(w http.ResponseWriter, r *http.Request) {
 	login, back := strings.TrimSpace(r.FormValue("login")), LocalPath(r.FormValue("back"))
-	raw, sess, err := p.Accounts.SignIn(r.Context(), login, r.FormValue("password"), clientIP(r))
+	raw, sess, err := p.Accounts.SignIn(r.Context(), login, r.FormValue("password"), api.ClientIP(r))
 	if err != nil {
 		status := StatusOf(err)
 		if status == http.StatusInternalServerError {
@@ -45,12 +46,4 @@ func (p *Pages) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Sessions.ClearSessionCookie(w)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-// clientIP is the direct peer's address, used for sign-in throttling.
-func clientIP(r *http.Request) string {
-	if i := strings.LastIndexByte(r.RemoteAddr, ':'); i > 0 {
-		return strings.Trim(r.RemoteAddr[:i], "[]")
-	}
-	return r.RemoteAddr
 }

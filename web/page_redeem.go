@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/api"
 )
 
 type redeemPage struct {
@@ -26,10 +27,10 @@ func (p *Pages) redeem(w http.ResponseWriter, r *http.Request) {
 	password := r.FormValue("password")
 	if password != r.FormValue("password2") {
 		pg.Errors = []huanxin.FieldError{{Field: "password2", Message: "两次输入的密码不一致 passwords differ"}}
-	} else if _, err := p.Accounts.Redeem(r.Context(), pg.Code, pg.Username, pg.Phone, password); err != nil {
+	} else if _, err := p.Accounts.Redeem(r.Context(), pg.Code, pg.Username, pg.Phone, password, api.ClientIP(r)); err != nil {
 		pg.Message, pg.Errors = huanxin.ErrorMessage(err), huanxin.ErrorFields(err)
 	} else {
-		raw, sess, err := p.Accounts.SignIn(r.Context(), pg.Username, password, clientIP(r))
+		raw, sess, err := p.Accounts.SignIn(r.Context(), pg.Username, password, api.ClientIP(r))
 		if err != nil {
 			p.fail(w, r, err)
 			return
