@@ -232,7 +232,11 @@ func (row Row) column(key string) (*Column, *fileColumn) {
 // "" if the file lacks the column (or the template has no such key).
 func (row Row) Get(key string) string {
 	if _, fc := row.column(key); fc != nil && fc.idx >= 0 && fc.idx < len(row.cells) {
-		return strings.TrimSpace(row.cells[fc.idx])
+		v := strings.TrimSpace(row.cells[fc.idx])
+		if len(v) > 1 && v[0] == '\'' && defuse(v[1:]) != v[1:] {
+			v = v[1:] // written by defuse
+		}
+		return v
 	}
 	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/huanxin/huanxin"
@@ -201,9 +202,25 @@ func (c *csvWriter) Write(values ...any) error {
 	}
 	c.rec = c.rec[:0]
 	for _, v := range values {
-		c.rec = append(c.rec, text(v))
+		t := text(v)
+		if _, isString := v.(string); isString {
+			t = defuse(t)
+		}
+		c.rec = append(c.rec, t)
 	}
 	return c.w.Write(c.rec)
+}
+
+// defuse keeps spreadsheet programs from running text as a formula (a
+// resident's "=HYPERLINK(...)" in a note, say): text starting with = + - @
+// or a tab or carriage return gets a leading apostrophe, which Excel and
+// LibreOffice show as a text marker. The reader strips it again (Get), so
+// an export imports back unchanged.
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // Close flushes the buffered rows.

@@ -171,3 +171,36 @@ func TestTemplate(t *testing.T) {
 		})
 	}
 }
+
+func TestCSVExportDefusesFormulas(t *testing.T) {
+	tpl := Template{Kind: "t", Sheet: "表", Columns: []Column{{Key: "note", Header: "备注"}, {Key: "n", Header: "数"}}}
+	var buf bytes.Buffer
+	w, err := NewCSVWriter(&buf, tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{`=HYPERLINK("http://x","点我")`, "+1", "@SUM(A1)", "-101", "普通文字"} {
+		if err := w.Write(v, -5); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, `"'=HYPERLINK(""http://x"",""点我"")"`) || !strings.Contains(out, "'+1") || !strings.Contains(out, ",-5") {
+		t.Fatalf("formulas not defused or numbers changed:\n%s", out)
+	}
+	r, err := Open(strings.NewReader(out), "t.csv", tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for r.Next() {
+		got = append(got, r.Row().Get("note"))
+	}
+	want := []string{`=HYPERLINK("http://x","点我")`, "+1", "@SUM(A1)", "-101", "普通文字"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("read back %q, want %q", got, want)
+	}
+}
