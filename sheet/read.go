@@ -55,7 +55,8 @@ type source interface {
 // tpl.Sheet or else the first sheet, and otherwise CSV in UTF-8, with or
 // without BOM, or GB18030 (GBK), as Excel on Chinese Windows saves it.
 //
-// The first non-empty row is the header. A missing required column (or one
+// The header is the first row that names a template column (title rows
+// above it are skipped). A missing required column (or one
 // given twice) is an EINVALID *huanxin.Error listing every such column;
 // unknown columns are ignored. An xlsx file is held in memory whole, so the
 // caller should limit the upload's size; CSV is streamed.
@@ -89,16 +90,25 @@ func Open(r io.Reader, filename string, tpl Template) (*Reader, error) {
 	return rd, nil
 }
 
-// readHeader reads the first non-empty row and locates the template's
-// columns in it.
-func (r *Reader) readHeader() error {
-	if !r.Next() {
-		if r.err != nil {
-			return r.err
+// maxTitleRows is how many title rows may stand above the header.
+const maxTitleRows = 5
+
+// namesAny reports whether any cell names a template column.
+func namesAny(cells []string, names map[string]int) bool {
+	for _, c := range cells {
+		if _, ok := names[normHeader(c)]; ok {
+			return true
 		}
-		return huanxin.Errorf(huanxin.EINVALID, "工作表“%s”是空的，找不到表头行", r.sheet)
 	}
-	head := r.row
+	return false
+}
+
+// readHeader finds the header row and locates the template's columns in
+// it. Government registers often carry a title ("XX小区房屋登记表") in
+// merged cells above the header, so rows in which no cell names a column
+// are skipped, up to maxTitleRows of them; the header is the first row that
+// names at least one column.
+func (r *Reader) readHeader() error {
 	names := make(map[string]int, 3*len(r.tpl.Columns))
 	r.keys = make(map[string]int, len(r.tpl.Columns))
 	r.cols = make([]fileColumn, len(r.tpl.Columns))
@@ -111,6 +121,29 @@ func (r *Reader) readHeader() error {
 					names[n] = i
 				}
 			}
+		}
+	}
+	var head Row
+	for skipped := 0; ; skipped++ {
+		if !r.Next() {
+			if r.err != nil {
+				return r.err
+			}
+			if skipped > 0 {
+				break // no row names a column: report against the first row
+			}
+			return huanxin.Errorf(huanxin.EINVALID, "工作表“%s”是空的，找不到表头行", r.sheet)
+		}
+		if skipped == 0 { // kept in case no row names a column; Next reuses cells
+			head = r.row
+			head.cells = slices.Clone(r.row.cells)
+		}
+		if namesAny(r.row.cells, names) {
+			head = r.row
+			break
+		}
+		if skipped == maxTitleRows {
+			break // no header found: report against the first row
 		}
 	}
 	var fields []huanxin.FieldError

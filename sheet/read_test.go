@@ -304,3 +304,20 @@ func BenchmarkReadCSV(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 }
+
+func TestTitleRowsAboveTheHeaderAreSkipped(t *testing.T) {
+	tpl := Template{Kind: "t", Sheet: "楼栋", Columns: []Column{{Key: "estate", Header: "小区编码", Required: true}, {Key: "no", Header: "楼栋号", Required: true}}}
+	in := "XX小区房屋登记表,\n填表单位：某社区,\n小区编码,楼栋号\nE1,3\n"
+	r, err := Open(strings.NewReader(in), "b.csv", tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Next() || r.Row().Get("no") != "3" || r.Row().Line != 4 || r.Row().Column("no") != "B" {
+		t.Fatalf("row after the title rows: %+v", r.Row())
+	}
+	// Without any header row the error is reported against the first row.
+	_, err = Open(strings.NewReader("标题\n说明\n"), "b.csv", tpl)
+	if f := huanxin.ErrorFields(err); len(f) != 2 || f[0].Row != 1 {
+		t.Fatalf("missing header: %v", err)
+	}
+}
