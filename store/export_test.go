@@ -15,3 +15,13 @@ func (db *DB) ExecForTest(ctx context.Context, query string) error {
 func (db *DB) QueryRowForTest(ctx context.Context, query string) *sql.Row {
 	return db.read.QueryRowContext(ctx, query)
 }
+
+// MigrateDownAllForTest rolls every migration back.
+func (db *DB) MigrateDownAllForTest(ctx context.Context) error {
+	p, err := db.goose()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, 0)
+	return err
+}

@@ -245,3 +245,24 @@ func TestListsSeeEveryWrite(t *testing.T) {
 		}
 	})
 }
+
+// Every migration rolls back cleanly and applies again, on both engines.
+func TestMigrationsRollBackAndReapply(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mustWorld(t, db)
+		if err := db.MigrateDownAllForTest(ctx); err != nil {
+			t.Fatalf("down: %v", err)
+		}
+		if ok, _ := db.MigrationsCurrent(ctx); ok {
+			t.Fatal("migrations still current after rolling back")
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("up again: %v", err)
+		}
+		if ok, err := db.MigrationsCurrent(ctx); !ok || err != nil {
+			t.Fatalf("not current: %v", err)
+		}
+		mustWorld(t, db) // the schema works again, from empty
+	})
+}
