@@ -198,6 +198,26 @@ func TestOfficerBrowsesAndImports(t *testing.T) {
 	if n := rows(ctx, t, "#part-table tbody tr"); n < 1 {
 		t.Fatal("estate page lists no dwellings")
 	}
+	// Correct the estate in the browser: a bad area first, then a good one.
+	estateURL, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(baseURL+estateURL+"/edit"), chromedp.WaitVisible(chromedp.CSS(`#f-land`)),
+		chromedp.SetValue(chromedp.CSS(`#f-land`), "12.345"), loaded(chromedp.Submit(chromedp.CSS(`#f-land`)))); err != nil {
+		t.Fatal(err)
+	}
+	if msg := text(ctx, t, "#f-land-err"); msg == "" {
+		t.Fatal("no message for a land area with three decimals")
+	}
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#f-land`), "12345.67"),
+		chromedp.SetValue(chromedp.CSS(`#f-notes`), "浏览器测试修改"), loaded(chromedp.Submit(chromedp.CSS(`#f-land`))),
+		chromedp.WaitVisible(chromedp.CSS(`#part-table`))); err != nil {
+		t.Fatal(err)
+	}
+	if facts := text(ctx, t, "dl.kv"); !strings.Contains(facts, "12345.67") || !strings.Contains(facts, "浏览器测试修改") {
+		t.Fatalf("estate not updated: %q", facts)
+	}
 	// Assisted mode: act for an owner, see it stated, end it.
 	if err := chromedp.Do(ctx, loaded(chromedp.Click(chromedp.CSS(`#part-table form[action="/assist"] button`)))); err != nil {
 		t.Fatal(err)
