@@ -84,14 +84,7 @@ func newAdminFixture(t *testing.T, db *store.DB) *adminFixture {
 	f.officer = user("zhang.sq", "张社区", huanxin.RoleCommunity, "13700002222", f.community)
 
 	f.mux = http.NewServeMux()
-	f.mux.HandleFunc("GET /jurisdictions", f.p.jurisdictions)
-	f.mux.HandleFunc("GET /users", f.p.userList)
-	f.mux.HandleFunc("POST /users", f.p.userCreate)
-	f.mux.HandleFunc("POST /owners/{id}/invite", f.p.invite)
-	f.mux.HandleFunc("GET /audit", f.p.auditList)
-	f.mux.HandleFunc("GET /tokens", f.p.tokenList)
-	f.mux.HandleFunc("POST /tokens", f.p.tokenCreate)
-	f.mux.HandleFunc("POST /tokens/{id}/revoke", f.p.tokenRevoke)
+	f.p.Register(f.mux) // the real routes, with their wrappers
 	return f
 }
 

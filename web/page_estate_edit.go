@@ -40,16 +40,20 @@ func canEdit(r *http.Request) bool {
 	return a != nil && a.Role.CanEditRegister() && !a.ReadOnly
 }
 
-func errForbidden() error {
-	return huanxin.Errorf(huanxin.EFORBIDDEN, "无权修改 you may not change the register")
+// edits wraps the register's form pages and their POSTs: signed in, and
+// 403 for roles that may not change the register, before any input is read.
+func (p *Pages) edits(h http.HandlerFunc) http.HandlerFunc {
+	return p.signedIn(func(w http.ResponseWriter, r *http.Request) {
+		if !canEdit(r) {
+			p.fail(w, r, huanxin.Errorf(huanxin.EFORBIDDEN, "无权修改 you may not change the register"))
+			return
+		}
+		h(w, r)
+	})
 }
 
 // estateNew shows the empty form for a new estate.
 func (p *Pages) estateNew(w http.ResponseWriter, r *http.Request) {
-	if !canEdit(r) {
-		p.fail(w, r, errForbidden())
-		return
-	}
 	p.renderEstateForm(w, r, http.StatusOK, &estateFormPage{IsNew: true,
 		Form: estateForm{Management: string(estate.MgmtNone), Status: string(estate.StatusCandidate)}})
 }
@@ -57,10 +61,6 @@ func (p *Pages) estateNew(w http.ResponseWriter, r *http.Request) {
 // estateCreate adds an estate; invalid input shows the form again with the
 // problems next to the fields.
 func (p *Pages) estateCreate(w http.ResponseWriter, r *http.Request) {
-	if !canEdit(r) {
-		p.fail(w, r, errForbidden())
-		return
-	}
 	f := readEstateForm(r)
 	e := &estate.Estate{}
 	err := f.apply(e)
@@ -76,10 +76,6 @@ func (p *Pages) estateCreate(w http.ResponseWriter, r *http.Request) {
 
 // estateEdit shows the form filled with an estate's current facts.
 func (p *Pages) estateEdit(w http.ResponseWriter, r *http.Request) {
-	if !canEdit(r) {
-		p.fail(w, r, errForbidden())
-		return
-	}
 	id, err := pathID(r)
 	if err != nil {
 		p.fail(w, r, err)
@@ -95,10 +91,6 @@ func (p *Pages) estateEdit(w http.ResponseWriter, r *http.Request) {
 
 // estateUpdate saves the corrected facts of an estate.
 func (p *Pages) estateUpdate(w http.ResponseWriter, r *http.Request) {
-	if !canEdit(r) {
-		p.fail(w, r, errForbidden())
-		return
-	}
 	id, err := pathID(r)
 	if err != nil {
 		p.fail(w, r, err)

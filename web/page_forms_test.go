@@ -13,23 +13,6 @@ import (
 	"github.com/huanxin/huanxin/store"
 )
 
-// newFormsFixture is the admin fixture with the register's edit forms
-// routed as in Pages.Register.
-func newFormsFixture(t *testing.T, db *store.DB) *adminFixture {
-	t.Helper()
-	f := newAdminFixture(t, db)
-	f.mux.HandleFunc("GET /estates/{id}", f.p.estateShow)
-	f.mux.HandleFunc("GET /estates/new", f.p.estateNew)
-	f.mux.HandleFunc("POST /estates", f.p.estateCreate)
-	f.mux.HandleFunc("GET /estates/{id}/edit", f.p.estateEdit)
-	f.mux.HandleFunc("POST /estates/{id}", f.p.estateUpdate)
-	f.mux.HandleFunc("POST /estates/{id}/buildings", f.p.buildingCreate)
-	f.mux.HandleFunc("GET /parts/{id}/edit", f.p.partEdit)
-	f.mux.HandleFunc("POST /parts/{id}", f.p.partUpdate)
-	f.mux.HandleFunc("POST /parts/{id}/residents", f.p.residentCreate)
-	return f
-}
-
 func (f *adminFixture) as(role huanxin.Role) *huanxin.Actor {
 	a := *f.officer
 	a.Role = role
@@ -66,7 +49,7 @@ func estateValues(f *adminFixture) url.Values {
 
 func TestEstateForms(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFormsFixture(t, db)
+		f := newAdminFixture(t, db)
 
 		rec, body := f.do(t, f.officer, "GET", "/estates/new", nil)
 		wantStatus(t, rec, body, http.StatusOK)
@@ -190,7 +173,7 @@ func TestEstateForms(t *testing.T) {
 
 func TestPartForms(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFormsFixture(t, db)
+		f := newAdminFixture(t, db)
 		ctx := sysCtx()
 		e := &estate.Estate{JurisdictionID: f.community.ID, Code: "XH-0002", Name: "松木场小区", YearBuilt: 1990}
 		if err := f.p.Reg.Estates().Create(ctx, e); err != nil {
