@@ -24,27 +24,22 @@ type buildingForm struct{ No, Floors, Year string }
 // buildingCreate adds a building to an estate from the inline form of the
 // estate page, then goes back to the estate showing the new building.
 func (p *Pages) buildingCreate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	e, err := p.Reg.Estates().Get(r.Context(), id)
-	if err != nil {
-		p.fail(w, r, err)
+	e, ok := p.pathEstate(w, r)
+	if !ok {
 		return
 	}
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := buildingForm{No: v("no"), Floors: v("floors"), Year: v("year_built")}
 	var errs []huanxin.FieldError
-	b := &estate.Building{EstateID: id, No: f.No, Floors: formInt(f.Floors, "floors", &errs), Year: formInt(f.Year, "year_built", &errs)}
+	var err error
+	b := &estate.Building{EstateID: e.ID, No: f.No, Floors: formInt(f.Floors, "floors", &errs), Year: formInt(f.Year, "year_built", &errs)}
 	if len(errs) > 0 {
 		err = huanxin.Invalid("输入有误 invalid input", errs...)
 	} else {
 		err = p.Reg.Buildings().Create(r.Context(), b)
 	}
 	if err == nil {
-		redirect(w, r, "/estates/"+strconv.FormatInt(id, 10)+"?building="+strconv.FormatInt(b.ID, 10), "building_saved")
+		redirect(w, r, "/estates/"+strconv.FormatInt(e.ID, 10)+"?building="+strconv.FormatInt(b.ID, 10), "building_saved")
 		return
 	}
 	if huanxin.ErrorCode(err) != huanxin.EINVALID {

@@ -76,17 +76,11 @@ func (p *Pages) estateCreate(w http.ResponseWriter, r *http.Request) {
 
 // estateEdit shows the form filled with an estate's current facts.
 func (p *Pages) estateEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
+	e, ok := p.pathEstate(w, r)
+	if !ok {
 		return
 	}
-	e, err := p.Reg.Estates().Get(r.Context(), id)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	p.renderEstateForm(w, r, http.StatusOK, &estateFormPage{Form: estateFormOf(e), Action: "/estates/" + strconv.FormatInt(id, 10)})
+	p.renderEstateForm(w, r, http.StatusOK, &estateFormPage{Form: estateFormOf(e), Action: "/estates/" + strconv.FormatInt(e.ID, 10)})
 }
 
 // estateUpdate saves the corrected facts of an estate.

@@ -11,14 +11,8 @@ import (
 // estateMap draws the estate's pin and boundary, with the estates of the
 // same community as dots, as an SVG image (no map tiles on an intranet).
 func (p *Pages) estateMap(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	e, err := p.Reg.Estates().Get(r.Context(), id)
-	if err != nil {
-		p.fail(w, r, err)
+	e, ok := p.pathEstate(w, r)
+	if !ok {
 		return
 	}
 	m := svgmap.Map{Title: e.Name}

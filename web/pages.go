@@ -252,3 +252,17 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 }
 
 func parseID(s string) (int64, error) { return strconv.ParseInt(strings.TrimSpace(s), 10, 64) }
+
+// pathEstate loads the estate named by the {id} path segment, or answers
+// with the error page (404 also for an estate outside the actor's scope).
+func (p *Pages) pathEstate(w http.ResponseWriter, r *http.Request) (*estate.Estate, bool) {
+	id, err := pathID(r)
+	if err == nil {
+		var e *estate.Estate
+		if e, err = p.Reg.Estates().Get(r.Context(), id); err == nil {
+			return e, true
+		}
+	}
+	p.fail(w, r, err)
+	return nil, false
+}
