@@ -101,6 +101,8 @@ func (db *DB) Bulk(ctx context.Context, fn func(b *Bulk) error) (err error) {
 		// A large bulk leaves a write-ahead log as large as what it wrote;
 		// fold it into the database now rather than slowing every reader.
 		conn.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+		// and refresh the planner's statistics for the tables it changed.
+		conn.ExecContext(ctx, "PRAGMA optimize")
 	}
 	return nil
 }

@@ -101,6 +101,14 @@ func Open(ctx context.Context, dsn string, keys *pii.Keys) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: cannot reach database: %w", err)
 	}
+	if db.Dialect == SQLite {
+		// Planner statistics for tables that lack or outgrew them (SQLite's
+		// advice for long-running processes); cheap when they are current.
+		if _, err := db.write.ExecContext(ctx, "PRAGMA optimize=0x10002"); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return db, nil
 }
 

@@ -60,9 +60,17 @@ func find[T any](ctx context.Context, db *DB, t *table[T], f estate.Filter) ([]*
 		return copies(e.rows.([]*T)), e.n, nil
 	}
 	r, err, _ := db.lists.load.Do(key, func() (any, error) {
+		// The count does not depend on the page, so the pages of one list
+		// share it.
 		var e listEntry
-		if err := db.queryRow(ctx, "SELECT COUNT(*) FROM "+t.name+" x"+w.sql(), w.args...).Scan(&e.n); err != nil {
+		countQ := "SELECT COUNT(*) FROM " + t.name + " x" + w.sql()
+		countKey := cacheKey(countQ, w.args)
+		if c, ok := db.lists.get(countKey); ok {
+			e.n = c.n
+		} else if err := db.queryRow(ctx, countQ, w.args...).Scan(&e.n); err != nil {
 			return e, err
+		} else {
+			db.lists.put(countKey, gen, listEntry{n: e.n})
 		}
 		var out []*T
 		if e.n > 0 {
