@@ -1,0 +1,191 @@
+package decision
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/huanxin/huanxin"
+)
+
+// Choice is a person's answer on one matter.
+type Choice int
+
+// The choices of a ballot. The zero value, or any unknown value, and a matter
+// missing from a counted ballot are all taken as Abstain.
+const (
+	Agree   Choice = 1 // 同意
+	Oppose  Choice = 2 // 反对
+	Abstain Choice = 3 // 弃权
+)
+
+// MatterID identifies a matter on the agenda of a vote.
+type MatterID int64
+
+// Matter is one question put to the vote.
+type Matter struct {
+	ID    MatterID
+	Item  Item
+	Title string
+}
+
+// Ballot is one person's vote on every matter of the agenda. Channel says how
+// it arrived (paper, online, assisted…) and is kept for the record only.
+//
+// A counted ballot makes its person take part in every matter of the agenda:
+// an abstention, an unmarked matter and a Spoiled ballot (废票) count as
+// taking part and never as agreeing. Choices for matters not on the agenda
+// are ignored.
+type Ballot struct {
+	Person  PersonID
+	Choices map[MatterID]Choice
+	Spoiled bool
+	Channel string
+}
+
+// Rejection reasons.
+const (
+	RejectStranger  = "stranger"  // the person is not in the electorate
+	RejectDuplicate = "duplicate" // the person handed in more than one ballot
+)
+
+// Rejection is a ballot that was not counted. When a person hands in several
+// ballots, none of them is counted (the tally cannot tell which one stands,
+// and must not depend on ballot order): each is listed here and the person
+// counts as not having taken part until the duplicates are resolved.
+type Rejection struct {
+	Person  PersonID
+	Channel string
+	Reason  string
+}
+
+// Count is an area and a number of persons.
+type Count struct {
+	Area    huanxin.Area
+	Persons int64
+}
+
+// Condition is one ratio test of a vote: Num/Den against Required. Percent is
+// Num/Den in percent with two decimals, computed exactly.
+type Condition struct {
+	Num, Den  int64
+	Required  Ratio
+	Inclusive bool
+	Met       bool
+	Percent   string
+}
+
+// Outcome is the result of one matter.
+type Outcome string
+
+// Outcomes. OutcomeInvalid marks a matter whose Item is out of range.
+const (
+	OutcomePassed       Outcome = "passed"
+	OutcomeFailed       Outcome = "failed"
+	OutcomeConsultation Outcome = "consultation"
+	OutcomeInvalid      Outcome = "invalid"
+)
+
+// MatterResult is the count of one matter. The conditions of a Consultation
+// matter carry the shares only (Required zero, Met false).
+type MatterResult struct {
+	Matter
+	Participating, Agree, Oppose, Abstain, Spoiled Count
+	QuorumArea, QuorumPersons                      Condition
+	AgreeArea, AgreePersons                        Condition
+	Outcome                                        Outcome
+}
+
+// Result is the tally of a vote: one MatterResult per matter in agenda order,
+// the number of ballots counted and the rejected ballots sorted by person,
+// reason and channel.
+type Result struct {
+	Electorate Count
+	Counted    int
+	Matters    []MatterResult
+	Rejected   []Rejection
+}
+
+func condition(num, den int64, b Bound, binding bool) Condition {
+	c := Condition{Num: num, Den: den, Percent: Percent(num, den)}
+	if binding {
+		c.Required, c.Inclusive, c.Met = b.Ratio, b.Inclusive, b.Meets(num, den)
+	}
+	return c
+}
+
+// Tally counts the ballots against the frozen electorate. Ballots of persons
+// outside the electorate and all ballots of a person who handed in more than
+// one are rejected and listed. The result does not depend on the order of
+// the ballots.
+func Tally(e Electorate, matters []Matter, ballots []Ballot) Result {
+	idx := make(map[PersonID]int32, len(e.Voters))
+	for i, v := range e.Voters {
+		idx[v.ID] = int32(i)
+	}
+	seen := make(map[PersonID]int, len(ballots)) // person → index of its ballot, -1 if duplicated
+	res := Result{Electorate: Count{e.TotalArea, e.TotalPersons}}
+	for i, b := range ballots {
+		if _, ok := idx[b.Person]; !ok {
+			res.Rejected = append(res.Rejected, Rejection{b.Person, b.Channel, RejectStranger})
+			continue
+		}
+		if j, dup := seen[b.Person]; dup {
+			if j >= 0 {
+				res.Rejected = append(res.Rejected, Rejection{b.Person, ballots[j].Channel, RejectDuplicate})
+				seen[b.Person] = -1
+			}
+			res.Rejected = append(res.Rejected, Rejection{b.Person, b.Channel, RejectDuplicate})
+			continue
+		}
+		seen[b.Person] = i
+	}
+	slices.SortFunc(res.Rejected, func(a, b Rejection) int {
+		return cmp.Or(cmp.Compare(a.Person, b.Person), cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Channel, b.Channel))
+	})
+	type counted struct {
+		area huanxin.Area
+		b    *Ballot
+	}
+	valid := make([]counted, 0, len(seen))
+	for p, i := range seen {
+		if i >= 0 {
+			valid = append(valid, counted{e.Voters[idx[p]].Area, &ballots[i]})
+		}
+	}
+	res.Counted = len(valid)
+	add := func(c *Count, a huanxin.Area) { c.Area += a; c.Persons++ }
+	for _, m := range matters {
+		r := MatterResult{Matter: m}
+		for _, v := range valid {
+			add(&r.Participating, v.area)
+			switch {
+			case v.b.Spoiled:
+				add(&r.Spoiled, v.area)
+			case v.b.Choices[m.ID] == Agree:
+				add(&r.Agree, v.area)
+			case v.b.Choices[m.ID] == Oppose:
+				add(&r.Oppose, v.area)
+			default:
+				add(&r.Abstain, v.area)
+			}
+		}
+		rule := m.Item.Rule()
+		p, t := r.Participating, Count{e.TotalArea, e.TotalPersons}
+		r.QuorumArea = condition(int64(p.Area), int64(t.Area), rule.QuorumArea, rule.Binding)
+		r.QuorumPersons = condition(p.Persons, t.Persons, rule.QuorumPersons, rule.Binding)
+		r.AgreeArea = condition(int64(r.Agree.Area), int64(p.Area), rule.AgreeArea, rule.Binding)
+		r.AgreePersons = condition(r.Agree.Persons, p.Persons, rule.AgreePersons, rule.Binding)
+		switch {
+		case !m.Item.Valid():
+			r.Outcome = OutcomeInvalid
+		case !rule.Binding:
+			r.Outcome = OutcomeConsultation
+		case r.QuorumArea.Met && r.QuorumPersons.Met && r.AgreeArea.Met && r.AgreePersons.Met:
+			r.Outcome = OutcomePassed
+		default:
+			r.Outcome = OutcomeFailed
+		}
+		res.Matters = append(res.Matters, r)
+	}
+	return res
+}
