@@ -101,6 +101,9 @@ type Actor struct {
 	Role   Role
 	// Scope limits what the actor sees. Admins have an unlimited scope.
 	Scope Scope
+	// OwnerID is a resident's own owner record (0 for officers and for
+	// accounts not bound to an owner).
+	OwnerID int64
 	// OnBehalfOf is set in assisted mode: an officer acting for an owner.
 	OnBehalfOf int64 // owner ID
 	// TokenID is set when the request is authenticated by an access token.

@@ -453,7 +453,7 @@ func (s *Service) Cast(ctx context.Context, id int64, v Vote) (string, error) {
 		if v.Person != "" || (v.Channel != "" && v.Channel != ChannelOnline) {
 			return "", huanxin.Errorf(huanxin.EFORBIDDEN, "业主只能为本人在线投票 owners vote online for themselves only")
 		}
-		if voter, err = residentVoter(e, a.Scope.PartIDs); err != nil {
+		if voter, err = residentVoter(e, a.Scope.PartIDs, a.OwnerID); err != nil {
 			return "", err
 		}
 		v.Channel = ChannelOnline
@@ -499,7 +499,10 @@ func (s *Service) Cast(ctx context.Context, id int64, v Vote) (string, error) {
 // residentVoter finds the one voting person whose frozen parts hold the
 // resident's parts. Parts held by the developer, or without a recorded
 // owner, give no online vote.
-func residentVoter(e Electorate, parts []int64) (Voter, error) {
+// residentVoter finds the frozen voter that holds the resident's parts; the
+// resident must be one of that voter's owners (a tenant or family member
+// with an account cannot vote for the owner).
+func residentVoter(e Electorate, parts []int64, owner int64) (Voter, error) {
 	var found []Voter
 	for _, v := range e.Voters {
 		if slices.ContainsFunc(v.Parts, func(p VoterPart) bool { return slices.Contains(parts, p.PartID) }) {
@@ -513,6 +516,8 @@ func residentVoter(e Electorate, parts []int64) (Voter, error) {
 		return Voter{}, huanxin.Errorf(huanxin.EINVALID, "您的房屋分属不同投票人，请到现场投票 your parts belong to several voters; vote on site")
 	case len(found[0].Owners) == 0:
 		return Voter{}, huanxin.Errorf(huanxin.EFORBIDDEN, "该房屋没有登记业主，不能在线投票 the part has no registered owner and cannot vote online")
+	case !slices.Contains(found[0].Owners, owner):
+		return Voter{}, huanxin.Errorf(huanxin.EFORBIDDEN, "只有登记的业主可以投票 only a registered owner can vote")
 	}
 	return found[0], nil
 }

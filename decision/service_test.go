@@ -24,12 +24,15 @@ type env struct {
 	svc     *decision.Service
 	officer context.Context
 	p       [7]*estate.Part
+	owner   map[int64]int64 // part ID -> its owner
 	d       *decision.Decision
 }
 
-func resident(id int64, parts ...int64) context.Context {
-	return huanxin.NewContextWithActor(context.Background(),
-		&huanxin.Actor{UserID: id, Name: "resident", Role: huanxin.RoleResident, Scope: huanxin.Scope{PartIDs: parts}})
+// resident is the actor of the owner of the given parts, as store.Actor
+// builds it for a resident account.
+func (v *env) resident(id int64, parts ...int64) context.Context {
+	return huanxin.NewContextWithActor(context.Background(), &huanxin.Actor{UserID: id, Name: "resident",
+		Role: huanxin.RoleResident, OwnerID: v.owner[parts[0]], Scope: huanxin.Scope{PartIDs: parts}})
 }
 
 func setup(t *testing.T, db *store.DB) *env {
@@ -60,7 +63,7 @@ func setup(t *testing.T, db *store.DB) *env {
 		stairs[i] = &estate.Stairwell{CityID: e.CityID, EstateID: e.ID, BuildingID: b.ID, No: "1"}
 		must(db.CreateStairwell(sys, stairs[i]))
 	}
-	v := &env{db: db, svc: &decision.Service{Store: db, Register: &estate.Service{Store: db}},
+	v := &env{db: db, owner: map[int64]int64{}, svc: &decision.Service{Store: db, Register: &estate.Service{Store: db}},
 		officer: huanxin.NewContextWithActor(context.Background(),
 			&huanxin.Actor{UserID: 1, Name: "officer", Role: huanxin.RoleAdmin, Scope: huanxin.Scope{All: true}})}
 	owner := func(name, idn string) *estate.Owner {
@@ -82,6 +85,7 @@ func setup(t *testing.T, db *store.DB) *env {
 		must(db.CreatePart(sys, p))
 		v.p[i+1] = p
 		if x.owner != nil {
+			v.owner[p.ID] = x.owner.ID
 			must(db.CreateOwnership(sys, &estate.Ownership{CityID: e.CityID, EstateID: e.ID, PartID: p.ID, OwnerID: x.owner.ID,
 				Representative: true, ShareNum: 1, ShareDen: 1}))
 		}
@@ -120,7 +124,7 @@ func TestLifecycle(t *testing.T) {
 		if d.Title != "加装电梯与选聘物业" || d.Status != decision.StatusDraft || d.Matters[0].ID == 0 {
 			t.Fatalf("created %+v", d)
 		}
-		if _, err := v.svc.Cast(resident(10, v.p[1].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree)}); huanxin.ErrorCode(err) != huanxin.EINVALID {
+		if _, err := v.svc.Cast(v.resident(10, v.p[1].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree)}); huanxin.ErrorCode(err) != huanxin.EINVALID {
 			t.Fatalf("cast on a draft: %v", err)
 		}
 		if err := v.svc.Open(v.officer, d.ID); huanxin.ErrorCode(err) != huanxin.EINVALID {
@@ -130,22 +134,22 @@ func TestLifecycle(t *testing.T) {
 		if err := v.svc.Publish(v.officer, d.ID); huanxin.ErrorCode(err) != huanxin.EINVALID {
 			t.Fatalf("publish an open decision: %v", err)
 		}
-		if _, err := v.svc.Result(resident(10, v.p[1].ID), d.ID); huanxin.ErrorCode(err) != huanxin.EINVALID {
+		if _, err := v.svc.Result(v.resident(10, v.p[1].ID), d.ID); huanxin.ErrorCode(err) != huanxin.EINVALID {
 			t.Fatalf("resident sees a running result: %v", err)
 		}
 
-		buyerCode, err := v.svc.Cast(resident(10, v.p[2].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree, decision.Agree)})
+		buyerCode, err := v.svc.Cast(v.resident(10, v.p[2].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree, decision.Agree)})
 		if err != nil || len(buyerCode) != 16 {
 			t.Fatalf("buyer: %q %v", buyerCode, err)
 		}
-		if _, err := v.svc.Cast(resident(10, v.p[1].ID), d.ID, decision.Vote{Choices: choices(d, decision.Oppose, decision.Oppose)}); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
+		if _, err := v.svc.Cast(v.resident(10, v.p[1].ID), d.ID, decision.Vote{Choices: choices(d, decision.Oppose, decision.Oppose)}); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
 			t.Fatalf("second ballot of the buyer through the other part: %v", err)
 		}
-		if _, err := v.svc.Cast(resident(11, v.p[4].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree, decision.Oppose)}); err != nil {
+		if _, err := v.svc.Cast(v.resident(11, v.p[4].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree, decision.Oppose)}); err != nil {
 			t.Fatal(err)
 		}
 		// The developer's part: no online vote; the officer enters its paper ballot.
-		if _, err := v.svc.Cast(resident(12, v.p[3].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree)}); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
+		if _, err := v.svc.Cast(v.resident(12, v.p[3].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree)}); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
 			t.Fatalf("online vote for the developer's part: %v", err)
 		}
 		if _, err := v.svc.Cast(v.officer, d.ID, decision.Vote{Person: decision.Developer, Channel: decision.ChannelPaperOnsite,
@@ -153,29 +157,29 @@ func TestLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		// D's part lies in building 2, outside the scope.
-		if _, err := v.svc.Cast(resident(13, v.p[6].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree)}); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
+		if _, err := v.svc.Cast(v.resident(13, v.p[6].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree)}); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
 			t.Fatalf("stranger: %v", err)
 		}
-		if _, err := v.svc.Cast(resident(14, 99999), d.ID, decision.Vote{}); huanxin.ErrorCode(err) != huanxin.ENOTFOUND {
+		if _, err := v.svc.Cast(v.resident(14, 99999), d.ID, decision.Vote{}); huanxin.ErrorCode(err) != huanxin.ENOTFOUND {
 			t.Fatalf("resident of another estate: %v", err)
 		}
 
-		r, err := v.svc.CheckReceipt(resident(10, v.p[1].ID), buyerCode)
+		r, err := v.svc.CheckReceipt(v.resident(10, v.p[1].ID), buyerCode)
 		if err != nil || r.DecisionID != d.ID || r.Channel != decision.ChannelOnline ||
 			!reflect.DeepEqual(r.Choices, choices(d, decision.Agree, decision.Agree)) {
 			t.Fatalf("receipt %+v %v", r, err)
 		}
-		if _, err := v.svc.CheckReceipt(resident(10, v.p[1].ID), "AAAAAAAAAAAAAAAA"); huanxin.ErrorCode(err) != huanxin.ENOTFOUND {
+		if _, err := v.svc.CheckReceipt(v.resident(10, v.p[1].ID), "AAAAAAAAAAAAAAAA"); huanxin.ErrorCode(err) != huanxin.ENOTFOUND {
 			t.Fatalf("unknown receipt: %v", err)
 		}
 
 		if err := v.svc.Close(v.officer, d.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := v.svc.Cast(resident(15, v.p[5].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree, decision.Agree)}); huanxin.ErrorCode(err) != huanxin.EINVALID {
+		if _, err := v.svc.Cast(v.resident(15, v.p[5].ID), d.ID, decision.Vote{Choices: choices(d, decision.Agree, decision.Agree)}); huanxin.ErrorCode(err) != huanxin.EINVALID {
 			t.Fatalf("cast after closing: %v", err)
 		}
-		res, err := v.svc.Result(resident(10, v.p[1].ID), d.ID)
+		res, err := v.svc.Result(v.resident(10, v.p[1].ID), d.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,7 +249,7 @@ func TestFrozenElectorateIgnoresRegisterChanges(t *testing.T) {
 			t.Fatalf("second freeze: %v", err)
 		}
 		// C still votes for p5 as frozen.
-		if _, err := v.svc.Cast(resident(15, v.p[5].ID), v.d.ID, decision.Vote{Choices: choices(v.d, decision.Agree)}); err != nil {
+		if _, err := v.svc.Cast(v.resident(15, v.p[5].ID), v.d.ID, decision.Vote{Choices: choices(v.d, decision.Agree)}); err != nil {
 			t.Fatal(err)
 		}
 		bs, _ := db.Ballots(ctx, v.d.ID)
@@ -270,7 +274,7 @@ func TestConcurrentCastsStoreOneBallot(t *testing.T) {
 				if i%2 == 1 {
 					c = decision.Oppose
 				}
-				_, errs[i] = v.svc.Cast(resident(10, v.p[1+i%2].ID), v.d.ID, decision.Vote{Choices: choices(v.d, c, c)})
+				_, errs[i] = v.svc.Cast(v.resident(10, v.p[1+i%2].ID), v.d.ID, decision.Vote{Choices: choices(v.d, c, c)})
 			}()
 		}
 		wg.Wait()
@@ -301,8 +305,23 @@ func TestCreateValidates(t *testing.T) {
 		if huanxin.ErrorCode(err) != huanxin.EINVALID || len(huanxin.ErrorFields(err)) != 3 {
 			t.Fatalf("invalid decision: %v %v", err, huanxin.ErrorFields(err))
 		}
-		if err := v.svc.Create(resident(10, v.p[1].ID), &decision.Decision{EstateID: v.d.EstateID}); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
+		if err := v.svc.Create(v.resident(10, v.p[1].ID), &decision.Decision{EstateID: v.d.EstateID}); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
 			t.Fatalf("resident creates: %v", err)
+		}
+	})
+}
+
+func TestOnlyTheOwnerVotesForAPart(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		v := setup(t, db)
+		v.open(t)
+		tenant := huanxin.NewContextWithActor(context.Background(), &huanxin.Actor{UserID: 50, Name: "tenant",
+			Role: huanxin.RoleResident, Scope: huanxin.Scope{PartIDs: []int64{v.p[4].ID}}})
+		if _, err := v.svc.Cast(tenant, v.d.ID, decision.Vote{Choices: choices(v.d, decision.Agree)}); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
+			t.Fatalf("a resident who is not the owner voted: %v", err)
+		}
+		if _, err := v.svc.Cast(v.resident(51, v.p[4].ID), v.d.ID, decision.Vote{Choices: choices(v.d, decision.Agree)}); err != nil {
+			t.Fatalf("the owner cannot vote: %v", err)
 		}
 	})
 }

@@ -196,7 +196,7 @@ func (db *DB) actor(ctx context.Context, userID int64) (*huanxin.Actor, error) {
 		}
 		return nil, err
 	}
-	a := &huanxin.Actor{UserID: u.ID, Name: u.Name, Role: u.Role}
+	a := &huanxin.Actor{UserID: u.ID, Name: u.Name, Role: u.Role, OwnerID: u.OwnerID}
 	if u.Role == huanxin.RoleAdmin {
 		a.Scope.All = true
 		return a, nil
