@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/estate"
 )
 
@@ -123,6 +124,11 @@ type Store interface {
 	Ballots(ctx context.Context, id int64) ([]*StoredBallot, error)
 	// FindReceipt returns the ballot with the receipt hash, or ENOTFOUND.
 	FindReceipt(ctx context.Context, hash []byte) (*StoredBallot, error)
+	// AnnounceDecision moves a closed decision to announced, keeping the
+	// digest of the announced result.
+	AnnounceDecision(ctx context.Context, id int64, digest string) error
+	// DecisionResultDigest returns the digest kept at announcement.
+	DecisionResultDigest(ctx context.Context, id int64) (string, error)
 }
 
 // Service runs owners' joint decisions: officers who may edit the register
@@ -313,9 +319,40 @@ func (s *Service) Publish(ctx context.Context, id int64) error {
 // Close ends the voting of an open decision.
 func (s *Service) Close(ctx context.Context, id int64) error { return s.move(ctx, id, StatusClosed) }
 
-// Announce publishes the result of a closed decision.
+// Announce publishes the result of a closed decision and keeps its digest,
+// against which Verify later re-tallies.
 func (s *Service) Announce(ctx context.Context, id int64) error {
-	return s.move(ctx, id, StatusAnnounced)
+	d, err := s.managed(ctx, id, StatusAnnounced)
+	if err != nil {
+		return err
+	}
+	r, err := s.tally(ctx, d)
+	if err != nil {
+		return err
+	}
+	return s.Store.AnnounceDecision(ctx, d.ID, audit.Digest(r))
+}
+
+// Verify recomputes an announced decision's result from the stored ballots
+// and the frozen electorate and reports whether it is the one announced.
+func (s *Service) Verify(ctx context.Context, id int64) (Result, bool, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return Result{}, false, err
+	}
+	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	if err != nil {
+		return Result{}, false, err
+	}
+	want, err := s.Store.DecisionResultDigest(ctx, d.ID)
+	if err != nil {
+		return Result{}, false, err
+	}
+	if want == "" {
+		return Result{}, false, huanxin.Errorf(huanxin.EINVALID, "结果尚未公布 the result has not been announced")
+	}
+	r, err := s.tally(ctx, d)
+	return r, err == nil && audit.Digest(r) == want, err
 }
 
 // Finalize makes an announced result final.
@@ -583,6 +620,11 @@ func (s *Service) Result(ctx context.Context, id int64) (Result, error) {
 			return Result{}, huanxin.Errorf(huanxin.EINVALID, "投票尚未结束 voting is still open")
 		}
 	}
+	return s.tally(ctx, d)
+}
+
+// tally counts the stored ballots against the frozen electorate.
+func (s *Service) tally(ctx context.Context, d *Decision) (Result, error) {
 	e, err := s.Store.Electorate(ctx, d.ID)
 	if err != nil {
 		return Result{}, err

@@ -1,6 +1,7 @@
 package decision_test
 
 import (
+	"database/sql"
 	"context"
 	"reflect"
 	"sync"
@@ -211,6 +212,22 @@ func TestLifecycle(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(again, res) {
 			t.Fatalf("result not reproducible: %v", err)
 		}
+		// The announced result is re-tallied from the stored ballots and the
+		// frozen electorate; a ballot changed behind the platform's back
+		// makes the re-tally differ.
+		if _, ok, err := v.svc.Verify(v.officer, d.ID); !ok || err != nil {
+			t.Fatalf("verify the announced result: %v, %v", ok, err)
+		}
+		raw := rawDB(t, db)
+		// Choices are stored as {"matter": choice}; turn every oppose (2) into agree (1).
+		if res, err := raw.Exec("UPDATE ballots SET choices = replace(choices, ':2', ':1') WHERE choices LIKE '%:2%'"); err != nil {
+			t.Fatal(err)
+		} else if n, _ := res.RowsAffected(); n == 0 {
+			t.Fatal("no ballot was changed")
+		}
+		if _, ok, err := v.svc.Verify(v.officer, d.ID); ok || err != nil {
+			t.Fatalf("a tampered ballot went unnoticed: %v, %v", ok, err)
+		}
 		if b, _, err := db.VerifyAudit(context.Background()); err != nil || b != nil {
 			t.Fatalf("audit chain: %+v %v", b, err)
 		}
@@ -324,4 +341,19 @@ func TestOnlyTheOwnerVotesForAPart(t *testing.T) {
 			t.Fatalf("the owner cannot vote: %v", err)
 		}
 	})
+}
+
+// rawDB opens the test database directly, to change it behind the store.
+func rawDB(t *testing.T, db *store.DB) *sql.DB {
+	t.Helper()
+	driver, dsn := "sqlite", db.DSN
+	if db.Dialect == store.Postgres {
+		driver = "pgx"
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
 }

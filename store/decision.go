@@ -172,6 +172,25 @@ func (tx *Tx) setStatus(id int64, from, to decision.Status) error {
 	return tx.Audit(city, audit.ActionUpdate, entityDecision, id, map[string]any{"from": from, "to": to}, string(from)+" -> "+string(to))
 }
 
+// AnnounceDecision moves a closed decision to announced and keeps the
+// digest of the result announced, in one transaction.
+func (db *DB) AnnounceDecision(ctx context.Context, id int64, digest string) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if err := tx.setStatus(id, decision.StatusClosed, decision.StatusAnnounced); err != nil {
+			return err
+		}
+		_, err := tx.exec("UPDATE decisions SET result_digest = ? WHERE id = ?", digest, id)
+		return err
+	})
+}
+
+// DecisionResultDigest returns the digest of a decision's announced
+// result ("" before announcement).
+func (db *DB) DecisionResultDigest(ctx context.Context, id int64) (string, error) {
+	var d string
+	return d, mapErr(db.queryRow(ctx, "SELECT result_digest FROM decisions WHERE id = ?", id).Scan(&d))
+}
+
 // SetDecisionStatus moves a decision from one status to another, stamping
 // publication, opening and closing times; ECONFLICT when it is no longer in
 // from.

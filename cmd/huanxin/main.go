@@ -14,11 +14,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/account"
+	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/importer"
 	"github.com/huanxin/huanxin/pii"
@@ -37,6 +39,7 @@ Commands:
   export KIND FILE export a list to xlsx or csv (by the file's extension)
   template KIND FILE     write the empty xlsx import template of a kind
   audit verify     recompute the audit ledger's hash chains and name the first broken entry
+  decision verify ID     re-tally an announced owners' decision and compare it with the announced result
   backup DEST      write a consistent online copy of the database
 
 Every command takes --data DIR (default ./data: the SQLite file, uploads and the
@@ -85,16 +88,17 @@ func (e *env) open(ctx context.Context) (*app, error) {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	reg := &estate.Service{Store: db}
-	return &app{db: db, reg: reg,
+	return &app{db: db, reg: reg, decisions: &decision.Service{Store: db, Register: reg},
 		accounts: &account.Service{Store: db, Register: reg, Keys: keys},
 		importer: &importer.Service{DB: db, Register: reg}}, nil
 }
 
 type app struct {
-	db       *store.DB
-	reg      *estate.Service
-	accounts *account.Service
-	importer *importer.Service
+	decisions *decision.Service
+	db        *store.DB
+	reg       *estate.Service
+	accounts  *account.Service
+	importer  *importer.Service
 }
 
 // keys loads the personal-data secret from HUANXIN_SECRET (hex) or from
@@ -153,6 +157,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return e.sheets(ctx, cmd, rest)
 	case "audit":
 		return e.audit(ctx, rest)
+	case "decision":
+		return e.decision(ctx, rest)
 	case "backup":
 		return e.simple(ctx, "backup", "write a consistent online copy of the database to DEST", rest, 1, func(a *app, p []string) error {
 			if err := a.db.Backup(ctx, p[0]); err != nil {
@@ -206,6 +212,30 @@ func (e *env) audit(ctx context.Context, args []string) error {
 			return fmt.Errorf("audit ledger BROKEN at city %d entry %d after %d entries checked: %s", b.CityID, b.Seq, n, b.Reason)
 		}
 		fmt.Fprintf(e.stdout, "audit ledger intact: %d entries verified\n", n)
+		return nil
+	})
+}
+
+func (e *env) decision(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return errors.New("usage: huanxin decision verify ID [--data DIR] [--db URL]")
+	}
+	return e.simple(ctx, "decision verify", "re-tally an announced decision from its stored ballots and frozen electorate", args[1:], 1, func(a *app, p []string) error {
+		id, err := strconv.ParseInt(p[0], 10, 64)
+		if err != nil {
+			return fmt.Errorf("decision ID %q is not a number", p[0])
+		}
+		r, ok, err := a.decisions.Verify(huanxin.NewContextWithActor(ctx, huanxin.SystemActor), id)
+		if err != nil {
+			return err
+		}
+		for _, m := range r.Matters {
+			fmt.Fprintf(e.stdout, "matter %d (item %d): %s\n", m.ID, m.Item, m.Outcome)
+		}
+		if !ok {
+			return fmt.Errorf("decision %d: the re-tally DIFFERS from the announced result", id)
+		}
+		fmt.Fprintf(e.stdout, "decision %d: the re-tally matches the announced result (%d ballots counted)\n", id, r.Counted)
 		return nil
 	})
 }

@@ -23,7 +23,7 @@ func cli(t *testing.T, data string, args ...string) (string, error) {
 	var out, errOut bytes.Buffer
 	// The common flags go after the command's words ("user add", "import").
 	words := 1
-	if args[0] == "user" || args[0] == "audit" {
+	if args[0] == "user" || args[0] == "audit" || args[0] == "decision" {
 		words = 2
 	}
 	if args[0] != "--help" {
@@ -54,6 +54,7 @@ func TestCommands(t *testing.T) {
 		{args: []string{"audit", "verify"}, want: "intact"},
 		{args: []string{"backup", filepath.Join(data, "copy.db")}, want: "backup written"},
 		{args: []string{"backup", filepath.Join(data, "copy.db")}, wantErr: true},
+		{args: []string{"decision", "verify", "12345"}, wantErr: true},
 		{args: []string{"nonsense"}, wantErr: true},
 	}
 	for _, s := range steps {

@@ -14,6 +14,8 @@ CREATE TABLE decisions (
     published_at BIGINT NOT NULL DEFAULT 0,
     opens_at    BIGINT  NOT NULL DEFAULT 0,
     closes_at   BIGINT  NOT NULL DEFAULT 0,
+    -- SHA-256 of the result as announced; a re-tally must reproduce it.
+    result_digest TEXT  NOT NULL DEFAULT '',
     created_by  BIGINT  NOT NULL,
     created     BIGINT  NOT NULL,
     updated     BIGINT  NOT NULL
