@@ -7,6 +7,7 @@ import (
 
 	"github.com/huanxin/huanxin/account"
 	"github.com/huanxin/huanxin/audit"
+	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/importer"
 )
@@ -17,6 +18,8 @@ type Extras struct {
 	Accounts *account.Service // users, tokens, invitations
 	Audit    *audit.Service   // the ledger; Cities defaults to those of the actor's jurisdictions
 	Importer Importer         // import and export of spreadsheets
+	// Decisions runs owners' joint decisions and their ballots.
+	Decisions *decision.Service
 }
 
 // Importer reads and writes spreadsheets of register records;
@@ -52,6 +55,13 @@ var _ Importer = (*importer.Service)(nil)
 //	GET    /api/v1/audit/verify
 //	POST   /api/v1/import/{kind}            spreadsheets (Importer)
 //	GET    /api/v1/export/{kind}
+//	GET    /api/v1/decisions                owners' joint decisions (Decisions)
+//	POST   /api/v1/decisions
+//	GET    /api/v1/decisions/{id}
+//	POST   /api/v1/decisions/{id}/publish   and open, close, announce, finalize
+//	POST   /api/v1/decisions/{id}/ballots
+//	GET    /api/v1/decisions/{id}/result
+//	GET    /api/v1/receipts/{code}
 func NewWithExtras(svc *estate.Service, x Extras) *API {
 	a := New(svc)
 	a.handle("GET "+Prefix+"/me", http.HandlerFunc(serveMe), nil)
@@ -87,6 +97,21 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 		h := sheetHandlers{imp: x.Importer}
 		a.handle("POST "+Prefix+"/import/{kind}", http.HandlerFunc(h.importFile), importParams)
 		a.handle("GET "+Prefix+"/export/{kind}", http.HandlerFunc(h.export), exportParams)
+	}
+	if x.Decisions != nil {
+		h := decisionHandlers{svc: x.Decisions}
+		base := Prefix + "/decisions"
+		a.handle("GET "+base, http.HandlerFunc(h.list), decisionListParams)
+		a.handle("POST "+base, http.HandlerFunc(h.create), nil)
+		a.handle("GET "+base+"/{id}", http.HandlerFunc(h.get), nil)
+		a.handle("POST "+base+"/{id}/publish", h.transition(x.Decisions.Publish), nil)
+		a.handle("POST "+base+"/{id}/open", h.transition(x.Decisions.Open), nil)
+		a.handle("POST "+base+"/{id}/close", h.transition(x.Decisions.Close), nil)
+		a.handle("POST "+base+"/{id}/announce", h.transition(x.Decisions.Announce), nil)
+		a.handle("POST "+base+"/{id}/finalize", h.transition(x.Decisions.Finalize), nil)
+		a.handle("POST "+base+"/{id}/ballots", http.HandlerFunc(h.cast), nil)
+		a.handle("GET "+base+"/{id}/result", http.HandlerFunc(h.result), nil)
+		a.handle("GET "+Prefix+"/receipts/{code}", http.HandlerFunc(h.receipt), nil)
 	}
 	return a
 }

@@ -1,8 +1,8 @@
 package decision_test
 
 import (
-	"database/sql"
 	"context"
+	"database/sql"
 	"reflect"
 	"sync"
 	"testing"
