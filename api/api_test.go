@@ -25,6 +25,7 @@ import (
 	"github.com/huanxin/huanxin/account"
 	"github.com/huanxin/huanxin/api"
 	"github.com/huanxin/huanxin/audit"
+	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/importer"
 	"github.com/huanxin/huanxin/internal/testdb"
@@ -69,7 +70,8 @@ var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
 // API.Handle but not described in openapi.json fails here.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	d := loadDoc(t)
-	a := api.NewWithExtras(&estate.Service{}, api.Extras{Accounts: &account.Service{}, Audit: &audit.Service{}, Importer: &importer.Service{}})
+	a := api.NewWithExtras(&estate.Service{}, api.Extras{Accounts: &account.Service{}, Audit: &audit.Service{}, Importer: &importer.Service{},
+		Decisions: &decision.Service{}})
 	routes := a.Routes()
 
 	// The register's routes are all there, and openapi.json itself.

@@ -1,0 +1,421 @@
+package api
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/decision"
+)
+
+var decisionListParams = []string{"estate_id", "status", "page", "per_page"}
+
+// decisionStatuses lists the stages of a decision in order.
+var decisionStatuses = []decision.Status{decision.StatusDraft, decision.StatusPublished, decision.StatusOpen,
+	decision.StatusClosed, decision.StatusAnnounced, decision.StatusFinal}
+
+// choiceNames are the JSON names of the choices of a ballot.
+var choiceNames = map[decision.Choice]string{decision.Agree: "agree", decision.Oppose: "oppose", decision.Abstain: "abstain"}
+
+// decisionHandlers serve owners' joint decisions: officers who may edit
+// the register prepare and run them, residents vote online, officers enter
+// off-line ballots. Who may do what is decided by the decision service.
+type decisionHandlers struct{ svc *decision.Service }
+
+// Decision is an owners' joint decision (业主共同决定) with its agenda.
+type Decision struct {
+	ID          int64              `json:"id"`
+	CityID      int64              `json:"city_id"`
+	EstateID    int64              `json:"estate_id"`
+	Title       string             `json:"title"`
+	Description string             `json:"description"`
+	Status      decision.Status    `json:"status"`
+	ScopeKind   decision.ScopeKind `json:"scope_kind"`
+	ScopeIDs    []int64            `json:"scope_ids"`
+	NoticeDays  int                `json:"notice_days"`
+	PublishedAt time.Time          `json:"published_at,omitzero"`
+	OpensAt     time.Time          `json:"opens_at,omitzero"`
+	ClosesAt    time.Time          `json:"closes_at,omitzero"`
+	CreatedBy   int64              `json:"created_by"`
+	Created     time.Time          `json:"created"`
+	Updated     time.Time          `json:"updated"`
+	Matters     []Matter           `json:"matters"`
+}
+
+// Matter is one question of a decision's agenda: item is the matter of
+// Civil Code Art. 278 para. 1 (1–9) it decides, or 0 for a non-binding
+// consultation.
+type Matter struct {
+	ID    int64  `json:"id"`
+	Item  int    `json:"item"`
+	Title string `json:"title"`
+}
+
+// DecisionInput is the body of POST /api/v1/decisions.
+type DecisionInput struct {
+	EstateID    int64         `json:"estate_id"`
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	ScopeKind   string        `json:"scope_kind"`
+	ScopeIDs    []int64       `json:"scope_ids"`
+	NoticeDays  int           `json:"notice_days"`
+	Matters     []MatterInput `json:"matters"`
+}
+
+// MatterInput is one matter of a new decision.
+type MatterInput struct {
+	Item  *int   `json:"item"`
+	Title string `json:"title"`
+}
+
+// BallotInput is the body of POST /api/v1/decisions/{id}/ballots. A
+// resident voting online for themselves gives choices (and spoiled) only;
+// an officer entering an off-line ballot names the person and the channel.
+type BallotInput struct {
+	Person  string           `json:"person"`
+	Channel string           `json:"channel"`
+	Choices map[int64]string `json:"choices"`
+	Spoiled bool             `json:"spoiled"`
+}
+
+// Receipt is what a receipt code shows: the ballot as it was recorded and
+// is counted.
+type Receipt struct {
+	DecisionID int64            `json:"decision_id"`
+	Channel    decision.Channel `json:"channel"`
+	CastAt     time.Time        `json:"cast_at"`
+	Choices    map[int64]string `json:"choices"`
+	Spoiled    bool             `json:"spoiled"`
+	Counted    bool             `json:"counted"`
+}
+
+// NewBallot is a ballot just cast, with its receipt code shown this once.
+type NewBallot struct {
+	Code string `json:"code"`
+	Receipt
+}
+
+// Result is the tally of a decision's ballots over its frozen electorate.
+type Result struct {
+	DecisionID int64          `json:"decision_id"`
+	Status     string         `json:"status"`
+	Electorate Count          `json:"electorate"`
+	Counted    int            `json:"counted"`
+	Matters    []MatterResult `json:"matters"`
+	Rejected   []Rejection    `json:"rejected"`
+}
+
+// Count is an area (in hundredths of a square metre) and a number of
+// persons.
+type Count struct {
+	Area    int64 `json:"area"`
+	Persons int64 `json:"persons"`
+}
+
+// Ratio is an exact fraction.
+type Ratio struct {
+	Numerator   int64 `json:"numerator"`
+	Denominator int64 `json:"denominator"`
+}
+
+// Condition is one ratio test of a matter: numerator/denominator, its
+// percentage with two decimals computed exactly, the ratio required (zero
+// for a consultation), whether reaching it exactly suffices, and whether it
+// is met.
+type Condition struct {
+	Numerator   int64  `json:"numerator"`
+	Denominator int64  `json:"denominator"`
+	Percentage  string `json:"percentage"`
+	Required    Ratio  `json:"required"`
+	Inclusive   bool   `json:"inclusive"`
+	Met         bool   `json:"met"`
+}
+
+// MatterResult is the count of one matter.
+type MatterResult struct {
+	ID            int64     `json:"id"`
+	Item          int       `json:"item"`
+	Title         string    `json:"title"`
+	Participating Count     `json:"participating"`
+	Agree         Count     `json:"agree"`
+	Oppose        Count     `json:"oppose"`
+	Abstain       Count     `json:"abstain"`
+	Spoiled       Count     `json:"spoiled"`
+	QuorumArea    Condition `json:"quorum_area"`
+	QuorumPersons Condition `json:"quorum_persons"`
+	AgreeArea     Condition `json:"agree_area"`
+	AgreePersons  Condition `json:"agree_persons"`
+	Outcome       string    `json:"outcome"`
+}
+
+// Rejection is a ballot that was not counted.
+type Rejection struct {
+	Person  string `json:"person"`
+	Channel string `json:"channel"`
+	Reason  string `json:"reason"`
+}
+
+func shownDecision(d *decision.Decision) *Decision {
+	out := &Decision{ID: d.ID, CityID: d.CityID, EstateID: d.EstateID, Title: d.Title, Description: d.Description,
+		Status: d.Status, ScopeKind: d.ScopeKind, ScopeIDs: d.ScopeIDs, NoticeDays: d.NoticeDays,
+		PublishedAt: d.PublishedAt, OpensAt: d.OpensAt, ClosesAt: d.ClosesAt, CreatedBy: d.CreatedBy,
+		Created: d.Created, Updated: d.Updated, Matters: make([]Matter, len(d.Matters))}
+	if out.ScopeIDs == nil {
+		out.ScopeIDs = []int64{}
+	}
+	for i, m := range d.Matters {
+		out.Matters[i] = Matter{ID: int64(m.ID), Item: int(m.Item), Title: m.Title}
+	}
+	return out
+}
+
+func shownChoices(c map[decision.MatterID]decision.Choice) map[int64]string {
+	out := make(map[int64]string, len(c))
+	for id, v := range c {
+		if name, ok := choiceNames[v]; ok {
+			out[int64(id)] = name
+		} else {
+			out[int64(id)] = "abstain"
+		}
+	}
+	return out
+}
+
+func shownCount(c decision.Count) Count { return Count{Area: int64(c.Area), Persons: c.Persons} }
+
+func shownCondition(c decision.Condition) Condition {
+	return Condition{Numerator: c.Num, Denominator: c.Den, Percentage: c.Percent,
+		Required: Ratio{Numerator: c.Required.Num, Denominator: c.Required.Den}, Inclusive: c.Inclusive, Met: c.Met}
+}
+
+func shownResult(d *decision.Decision, r decision.Result) *Result {
+	out := &Result{DecisionID: d.ID, Status: string(d.Status), Electorate: shownCount(r.Electorate), Counted: r.Counted,
+		Matters: make([]MatterResult, len(r.Matters)), Rejected: make([]Rejection, len(r.Rejected))}
+	for i, m := range r.Matters {
+		out.Matters[i] = MatterResult{ID: int64(m.ID), Item: int(m.Item), Title: m.Title,
+			Participating: shownCount(m.Participating), Agree: shownCount(m.Agree), Oppose: shownCount(m.Oppose),
+			Abstain: shownCount(m.Abstain), Spoiled: shownCount(m.Spoiled),
+			QuorumArea: shownCondition(m.QuorumArea), QuorumPersons: shownCondition(m.QuorumPersons),
+			AgreeArea: shownCondition(m.AgreeArea), AgreePersons: shownCondition(m.AgreePersons), Outcome: string(m.Outcome)}
+	}
+	for i, rej := range r.Rejected {
+		out.Rejected[i] = Rejection{Person: string(rej.Person), Channel: rej.Channel, Reason: rej.Reason}
+	}
+	return out
+}
+
+func (h decisionHandlers) list(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	p := readParams(r, decisionListParams)
+	page, perPage := p.paging()
+	estateID := p.id("estate_id", 1)
+	if estateID == nil && p.get("estate_id") == "" {
+		p.fail("estate_id", "必填 required")
+	}
+	var status decision.Status
+	if v := p.get("status"); v != "" {
+		if status = decision.Status(v); !slices.Contains(decisionStatuses, status) {
+			p.fail("status", "取值无效 invalid value")
+		}
+	}
+	if err := p.err(); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	all, err := h.svc.List(r.Context(), *estateID)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	var items []*Decision
+	for _, d := range all {
+		if status == "" || d.Status == status {
+			items = append(items, shownDecision(d))
+		}
+	}
+	writeList(w, pageOf(items, page, perPage), len(items), page, perPage)
+}
+
+func (h decisionHandlers) get(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	d, err := h.svc.Get(r.Context(), id)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, shownDecision(d))
+}
+
+func (h decisionHandlers) create(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	var in DecisionInput
+	if err := decodeBody(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	var bad []huanxin.FieldError
+	if in.EstateID <= 0 {
+		bad = append(bad, huanxin.FieldError{Field: "estate_id", Message: "必填 required"})
+	}
+	d := &decision.Decision{EstateID: in.EstateID, Title: in.Title, Description: in.Description,
+		ScopeKind: decision.ScopeKind(in.ScopeKind), ScopeIDs: in.ScopeIDs, NoticeDays: in.NoticeDays}
+	if d.ScopeKind == "" {
+		d.ScopeKind = decision.ScopeEstate
+	}
+	for i, m := range in.Matters {
+		if m.Item == nil {
+			bad = append(bad, huanxin.FieldError{Field: "matters." + strconv.Itoa(i) + ".item", Message: "必填 required"})
+			continue
+		}
+		d.Matters = append(d.Matters, decision.Matter{Item: decision.Item(*m.Item), Title: m.Title})
+	}
+	if len(bad) > 0 {
+		WriteError(w, r, huanxin.Invalid("输入有误 invalid input", bad...))
+		return
+	}
+	if err := h.svc.Create(r.Context(), d); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	h.reply(w, r, http.StatusCreated, d)
+}
+
+// reply reads a decision back after a write, for its stored times; if
+// that fails, the written value is shown.
+func (h decisionHandlers) reply(w http.ResponseWriter, r *http.Request, status int, written *decision.Decision) {
+	if d, err := h.svc.Get(r.Context(), written.ID); err == nil {
+		written = d
+	}
+	WriteJSON(w, status, shownDecision(written))
+}
+
+// transition returns the handler of one move of a decision's status.
+func (h decisionHandlers) transition(move func(ctx context.Context, id int64) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !requireActor(w, r) {
+			return
+		}
+		id, err := pathID(r)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		if err := optionalBody(w, r); err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		if err := move(r.Context(), id); err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		d, err := h.svc.Get(r.Context(), id)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		WriteJSON(w, http.StatusOK, shownDecision(d))
+	}
+}
+
+func (h decisionHandlers) cast(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	var in BallotInput
+	if err := decodeBody(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	v := decision.Vote{Person: decision.PersonID(in.Person), Channel: decision.Channel(in.Channel),
+		Choices: map[decision.MatterID]decision.Choice{}, Spoiled: in.Spoiled}
+	var bad []huanxin.FieldError
+	for _, mid := range slices.Sorted(maps.Keys(in.Choices)) {
+		c := in.Choices[mid]
+		found := false
+		for choice, name := range choiceNames {
+			if name == c {
+				v.Choices[decision.MatterID(mid)], found = choice, true
+			}
+		}
+		if !found {
+			bad = append(bad, huanxin.FieldError{Field: "choices." + strconv.FormatInt(mid, 10),
+				Message: "应为 agree、oppose 或 abstain must be agree, oppose or abstain"})
+		}
+	}
+	if len(bad) > 0 {
+		WriteError(w, r, huanxin.Invalid("输入有误 invalid input", bad...))
+		return
+	}
+	code, err := h.svc.Cast(r.Context(), id, v)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	rc, err := h.svc.CheckReceipt(r.Context(), code)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, NewBallot{Code: code, Receipt: shownReceipt(rc)})
+}
+
+func shownReceipt(rc *decision.Receipt) Receipt {
+	// A recorded ballot is always counted: the electorate is checked when
+	// it is cast and a second ballot of the same person is refused.
+	return Receipt{DecisionID: rc.DecisionID, Channel: rc.Channel, CastAt: rc.CastAt, Choices: shownChoices(rc.Choices),
+		Spoiled: rc.Spoiled, Counted: true}
+}
+
+func (h decisionHandlers) receipt(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	rc, err := h.svc.CheckReceipt(r.Context(), r.PathValue("code"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, shownReceipt(rc))
+}
+
+func (h decisionHandlers) result(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	res, err := h.svc.Result(r.Context(), id)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	d, err := h.svc.Get(r.Context(), id)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, shownResult(d, res))
+}

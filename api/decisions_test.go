@@ -1,0 +1,270 @@
+package api_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/api"
+	"github.com/huanxin/huanxin/decision"
+	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/internal/testdb"
+	"github.com/huanxin/huanxin/store"
+)
+
+// The decision schemas list exactly the JSON members of their Go types.
+func TestOpenAPIDecisionSchemasMatchTypes(t *testing.T) {
+	d := loadDoc(t)
+	types := map[string]reflect.Type{
+		"Decision":       reflect.TypeFor[api.Decision](),
+		"Matter":         reflect.TypeFor[api.Matter](),
+		"DecisionCreate": reflect.TypeFor[api.DecisionInput](),
+		"MatterCreate":   reflect.TypeFor[api.MatterInput](),
+		"Ballot":         reflect.TypeFor[api.BallotInput](),
+		"Receipt":        reflect.TypeFor[api.Receipt](),
+		"NewBallot":      reflect.TypeFor[api.NewBallot](),
+		"DecisionResult": reflect.TypeFor[api.Result](),
+		"Count":          reflect.TypeFor[api.Count](),
+		"Ratio":          reflect.TypeFor[api.Ratio](),
+		"Condition":      reflect.TypeFor[api.Condition](),
+		"MatterResult":   reflect.TypeFor[api.MatterResult](),
+		"Rejection":      reflect.TypeFor[api.Rejection](),
+	}
+	for name, typ := range types {
+		ref := d.Components.Schemas[name]
+		if ref == nil {
+			t.Errorf("schema %s missing", name)
+			continue
+		}
+		checkProps(t, name, ref.Value.Properties, typ)
+		if ap := ref.Value.AdditionalProperties.Has; ap == nil || *ap {
+			t.Errorf("schema %s must set additionalProperties: false", name)
+		}
+	}
+	var statuses []string
+	for _, v := range d.Components.Schemas["DecisionStatus"].Value.Enum {
+		statuses = append(statuses, v.(string))
+	}
+	want := []string{string(decision.StatusDraft), string(decision.StatusPublished), string(decision.StatusOpen),
+		string(decision.StatusClosed), string(decision.StatusAnnounced), string(decision.StatusFinal)}
+	if !reflect.DeepEqual(statuses, want) {
+		t.Errorf("DecisionStatus enum = %v, want %v", statuses, want)
+	}
+}
+
+// newDecisionsEnv builds the world as newEnv does and mounts the API with
+// the decision service.
+func newDecisionsEnv(t *testing.T, db *store.DB) *env {
+	t.Helper()
+	var tick atomic.Int64
+	start := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Second) }
+	e := &env{db: db, mux: http.NewServeMux(), doc: loadDoc(t), w: mustWorld(t, db)}
+	reg := &estate.Service{Store: db}
+	api.NewWithExtras(reg, api.Extras{Decisions: &decision.Service{Store: db, Register: reg}}).Register(e.mux)
+	return e
+}
+
+// matterCount is the part of a matter's result that the test checks.
+type figure struct {
+	Num, Den  int64
+	Percent   string
+	Req       [2]int64
+	Inclusive bool
+	Met       bool
+}
+
+func condOf(t *testing.T, v any) figure {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("not a condition: %v", v)
+	}
+	req := m["required"].(map[string]any)
+	return figure{num(m["numerator"]), num(m["denominator"]), m["percentage"].(string),
+		[2]int64{num(req["numerator"]), num(req["denominator"])}, m["inclusive"].(bool), m["met"].(bool)}
+}
+
+func countOf(v any) [2]int64 {
+	m := v.(map[string]any)
+	return [2]int64{num(m["area"]), num(m["persons"])}
+}
+
+func TestDecisionsHTTP(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		e := newDecisionsEnv(t, db)
+		w := e.w
+		officer := e.actor(huanxin.RoleCommunity, w.commA)
+		contractor := e.actor(huanxin.RoleContractor, w.commA)
+		resident := &huanxin.Actor{UserID: 200, Name: "resident", Role: huanxin.RoleResident, OwnerID: w.ownA.ID,
+			Scope: huanxin.Scope{PartIDs: []int64{w.partA.ID}}}
+		outsider := &huanxin.Actor{UserID: 201, Name: "resident B", Role: huanxin.RoleResident, OwnerID: w.ownB.ID,
+			Scope: huanxin.Scope{PartIDs: []int64{w.partB.ID}}}
+
+		create := fmt.Sprintf(`{"estate_id": %d, "title": " 加装电梯 ", "description": "1号楼1单元", "scope_kind": "estate",
+			"notice_days": 0, "matters": [{"item": 7, "title": "加装电梯"}, {"item": 0, "title": "征求意见：外墙颜色"}]}`, w.estA.ID)
+
+		// Who may create, and what a draft needs.
+		e.do(t, nil, "POST", "/api/v1/decisions", create).wantError(t, 401, huanxin.EUNAUTHORIZED)
+		e.do(t, contractor, "POST", "/api/v1/decisions", create).wantError(t, 403, huanxin.EFORBIDDEN)
+		e.do(t, resident, "POST", "/api/v1/decisions", create).wantError(t, 403, huanxin.EFORBIDDEN)
+		e.do(t, officer, "POST", "/api/v1/decisions", fmt.Sprintf(`{"estate_id": %d, "title": "", "matters": [{"title": "x"}]}`, w.estA.ID)).
+			wantError(t, 400, huanxin.EINVALID, "matters.0.item")
+		e.do(t, officer, "POST", "/api/v1/decisions", fmt.Sprintf(`{"estate_id": %d, "title": "", "matters": []}`, w.estA.ID)).
+			wantError(t, 400, huanxin.EINVALID, "title", "matters")
+		e.do(t, officer, "POST", "/api/v1/decisions", `{"estate_id": 1, "bogus": 1}`).wantError(t, 400, huanxin.EINVALID, "bogus")
+
+		r := e.do(t, officer, "POST", "/api/v1/decisions", create)
+		if r.status != 201 {
+			t.Fatalf("create: %d %s", r.status, r.raw)
+		}
+		e.checkRequest(t, r.pattern, create)
+		var d api.Decision
+		if err := json.Unmarshal(r.raw, &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.ID == 0 || d.Status != decision.StatusDraft || d.Title != "加装电梯" || d.EstateID != w.estA.ID ||
+			d.ScopeKind != decision.ScopeEstate || len(d.Matters) != 2 || d.Matters[0].Item != 7 || d.Matters[1].Item != 0 ||
+			d.Matters[0].ID == 0 || d.CreatedBy != officer.UserID || !d.PublishedAt.IsZero() {
+			t.Fatalf("created %+v", d)
+		}
+		if _, ok := r.body["published_at"]; ok {
+			t.Errorf("a draft shows published_at: %s", r.raw)
+		}
+		base := "/api/v1/decisions/" + id(d.ID)
+		m1, m2 := id(d.Matters[0].ID), id(d.Matters[1].ID)
+
+		// Reading.
+		if r := e.do(t, officer, "GET", base, ""); r.status != 200 || num(r.body["id"]) != d.ID {
+			t.Errorf("get: %d %s", r.status, r.raw)
+		}
+		e.do(t, outsider, "GET", base, "").wantError(t, 404, huanxin.ENOTFOUND)
+		e.do(t, officer, "GET", "/api/v1/decisions", "").wantError(t, 400, huanxin.EINVALID, "estate_id")
+		e.do(t, officer, "GET", "/api/v1/decisions?estate_id="+id(w.estA.ID)+"&status=nope", "").wantError(t, 400, huanxin.EINVALID, "status")
+		if r := e.do(t, officer, "GET", "/api/v1/decisions?estate_id="+id(w.estA.ID), ""); r.status != 200 ||
+			!reflect.DeepEqual(r.ids(t), []int64{d.ID}) || num(r.body["total"]) != 1 {
+			t.Errorf("list: %d %s", r.status, r.raw)
+		}
+		if r := e.do(t, officer, "GET", "/api/v1/decisions?estate_id="+id(w.estA.ID)+"&status=open", ""); r.status != 200 || len(r.items(t)) != 0 {
+			t.Errorf("list open: %d %s", r.status, r.raw)
+		}
+
+		// Transitions: only the next one, only by officers.
+		e.do(t, officer, "POST", base+"/open", "").wantError(t, 400, huanxin.EINVALID)
+		e.do(t, officer, "POST", base+"/close", "").wantError(t, 400, huanxin.EINVALID)
+		e.do(t, contractor, "POST", base+"/publish", "").wantError(t, 403, huanxin.EFORBIDDEN)
+		e.do(t, officer, "POST", base+"/ballots", `{"choices": {}}`).wantError(t, 400, huanxin.EINVALID)
+		r = e.do(t, officer, "POST", base+"/publish", "")
+		if r.status != 200 || r.body["status"] != "published" || r.body["published_at"] == nil {
+			t.Fatalf("publish: %d %s", r.status, r.raw)
+		}
+		e.do(t, officer, "POST", base+"/publish", "{}").wantError(t, 400, huanxin.EINVALID)
+		e.do(t, officer, "GET", base+"/result", "").wantError(t, 400, huanxin.EINVALID)
+		if r := e.do(t, officer, "POST", base+"/open", "{}"); r.status != 200 || r.body["status"] != "open" {
+			t.Fatalf("open: %d %s", r.status, r.raw)
+		}
+
+		// The resident votes online for themselves, once.
+		vote := fmt.Sprintf(`{"choices": {"%s": "agree", "%s": "oppose"}}`, m1, m2)
+		e.do(t, resident, "POST", base+"/ballots", fmt.Sprintf(`{"choices": {"%s": "maybe"}}`, m1)).
+			wantError(t, 400, huanxin.EINVALID, "choices."+m1)
+		e.do(t, resident, "POST", base+"/ballots", `{"person": "owner:1", "choices": {}}`).wantError(t, 403, huanxin.EFORBIDDEN)
+		r = e.do(t, resident, "POST", base+"/ballots", vote)
+		if r.status != 201 {
+			t.Fatalf("cast: %d %s", r.status, r.raw)
+		}
+		e.checkRequest(t, r.pattern, vote)
+		code, _ := r.body["code"].(string)
+		if len(code) != 16 || r.body["channel"] != "online" || num(r.body["decision_id"]) != d.ID || r.body["counted"] != true ||
+			!reflect.DeepEqual(r.body["choices"], map[string]any{m1: "agree", m2: "oppose"}) {
+			t.Fatalf("cast: %s", r.raw)
+		}
+		e.do(t, resident, "POST", base+"/ballots", vote).wantError(t, 409, huanxin.ECONFLICT)
+		e.do(t, outsider, "POST", base+"/ballots", vote).wantError(t, 404, huanxin.ENOTFOUND)
+
+		// An officer enters a paper ballot for the part without an owner.
+		paper := fmt.Sprintf(`{"person": "part:%d", "channel": "paper_door", "choices": {"%s": "oppose"}}`, w.partA2.ID, m1)
+		e.do(t, officer, "POST", base+"/ballots", fmt.Sprintf(`{"person": "part:%d", "channel": "online"}`, w.partA2.ID)).
+			wantError(t, 400, huanxin.EINVALID, "channel")
+		e.do(t, officer, "POST", base+"/ballots", `{"person": "owner:999999", "channel": "paper_door"}`).wantError(t, 403, huanxin.EFORBIDDEN)
+		r = e.do(t, officer, "POST", base+"/ballots", paper)
+		if r.status != 201 || r.body["channel"] != "paper_door" {
+			t.Fatalf("paper ballot: %d %s", r.status, r.raw)
+		}
+		e.checkRequest(t, r.pattern, paper)
+		e.do(t, officer, "POST", base+"/ballots", paper).wantError(t, 409, huanxin.ECONFLICT)
+
+		// The receipt, in any case and with dashes.
+		for _, c := range []string{code, strings.ToLower(code[:8]) + "-" + code[8:]} {
+			r = e.do(t, resident, "GET", "/api/v1/receipts/"+c, "")
+			if r.status != 200 || num(r.body["decision_id"]) != d.ID || r.body["channel"] != "online" || r.body["spoiled"] != false ||
+				r.body["counted"] != true || !reflect.DeepEqual(r.body["choices"], map[string]any{m1: "agree", m2: "oppose"}) {
+				t.Errorf("receipt %s: %d %s", c, r.status, r.raw)
+			}
+		}
+		e.do(t, resident, "GET", "/api/v1/receipts/AAAAAAAAAAAAAAAA", "").wantError(t, 404, huanxin.ENOTFOUND)
+		e.do(t, nil, "GET", "/api/v1/receipts/"+code, "").wantError(t, 401, huanxin.EUNAUTHORIZED)
+
+		// The result: residents wait for the close.
+		e.do(t, resident, "GET", base+"/result", "").wantError(t, 400, huanxin.EINVALID)
+		if r := e.do(t, officer, "POST", base+"/close", ""); r.status != 200 || r.body["status"] != "closed" {
+			t.Fatalf("close: %d %s", r.status, r.raw)
+		}
+		e.do(t, resident, "POST", base+"/ballots", vote).wantError(t, 400, huanxin.EINVALID)
+		r = e.do(t, resident, "GET", base+"/result", "")
+		if r.status != 200 {
+			t.Fatalf("result: %d %s", r.status, r.raw)
+		}
+		total := int64(w.partA.Area + w.partA2.Area) // 2 × 85.32 m²
+		if countOf(r.body["electorate"]) != [2]int64{total, 2} || num(r.body["counted"]) != 2 || r.body["status"] != "closed" ||
+			len(r.body["rejected"].([]any)) != 0 {
+			t.Errorf("result: %s", r.raw)
+		}
+		ms := r.body["matters"].([]any)
+		if len(ms) != 2 {
+			t.Fatalf("matters: %s", r.raw)
+		}
+		lift, poll := ms[0].(map[string]any), ms[1].(map[string]any)
+		half := int64(w.partA.Area)
+		if num(lift["id"]) != d.Matters[0].ID || num(lift["item"]) != 7 || lift["outcome"] != "failed" ||
+			countOf(lift["participating"]) != [2]int64{total, 2} || countOf(lift["agree"]) != [2]int64{half, 1} ||
+			countOf(lift["oppose"]) != [2]int64{half, 1} || countOf(lift["abstain"]) != [2]int64{0, 0} ||
+			countOf(lift["spoiled"]) != [2]int64{0, 0} {
+			t.Errorf("matter 1 counts: %v", lift)
+		}
+		for name, want := range map[string]figure{
+			"quorum_area":    {total, total, "100.00", [2]int64{2, 3}, true, true},
+			"quorum_persons": {2, 2, "100.00", [2]int64{2, 3}, true, true},
+			"agree_area":     {half, total, "50.00", [2]int64{3, 4}, true, false},
+			"agree_persons":  {1, 2, "50.00", [2]int64{3, 4}, true, false},
+		} {
+			if got := condOf(t, lift[name]); got != want {
+				t.Errorf("matter 1 %s = %+v, want %+v", name, got, want)
+			}
+		}
+		if poll["outcome"] != "consultation" || countOf(poll["agree"]) != [2]int64{0, 0} ||
+			countOf(poll["oppose"]) != [2]int64{half, 1} || countOf(poll["abstain"]) != [2]int64{half, 1} {
+			t.Errorf("matter 2 counts: %v", poll)
+		}
+		if got, want := condOf(t, poll["agree_persons"]), (figure{0, 2, "0.00", [2]int64{0, 0}, false, false}); got != want {
+			t.Errorf("matter 2 agree_persons = %+v, want %+v", got, want)
+		}
+
+		// Announced, then final, and no further.
+		if r := e.do(t, officer, "POST", base+"/announce", ""); r.status != 200 || r.body["status"] != "announced" {
+			t.Fatalf("announce: %d %s", r.status, r.raw)
+		}
+		if r := e.do(t, officer, "POST", base+"/finalize", ""); r.status != 200 || r.body["status"] != "final" {
+			t.Fatalf("finalize: %d %s", r.status, r.raw)
+		}
+		e.do(t, officer, "POST", base+"/finalize", "").wantError(t, 400, huanxin.EINVALID)
+		e.do(t, officer, "POST", "/api/v1/decisions/0/publish", "").wantError(t, 400, huanxin.EINVALID, "id")
+		e.do(t, officer, "POST", "/api/v1/decisions/999999/publish", "").wantError(t, 404, huanxin.ENOTFOUND)
+	})
+}
