@@ -623,6 +623,20 @@ func (s *Service) Result(ctx context.Context, id int64) (Result, error) {
 	return s.tally(ctx, d)
 }
 
+// Electorate returns the frozen electorate of a decision, for the
+// officers who run it (the paper-ballot form lists its voters).
+func (s *Service) Electorate(ctx context.Context, id int64) (Electorate, error) {
+	a, err := officer(ctx)
+	if err != nil {
+		return Electorate{}, err
+	}
+	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	if err != nil {
+		return Electorate{}, err
+	}
+	return s.Store.Electorate(ctx, d.ID)
+}
+
 // tally counts the stored ballots against the frozen electorate.
 func (s *Service) tally(ctx context.Context, d *Decision) (Result, error) {
 	e, err := s.Store.Electorate(ctx, d.ID)

@@ -3,12 +3,14 @@ package web
 import (
 	"net/http"
 
+	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
 )
 
 type myPage struct {
 	Base
 	Homes []myHome
+	Votes []*decision.Decision // open decisions of the resident's estates
 }
 
 type myHome struct {
@@ -44,6 +46,14 @@ func (p *Pages) myHome(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		pg.Homes = append(pg.Homes, h)
+	}
+	var estates []int64
+	for _, h := range pg.Homes {
+		estates = append(estates, h.Estate.ID)
+	}
+	if pg.Votes, err = p.openDecisions(r, estates); err != nil {
+		p.fail(w, r, err)
+		return
 	}
 	p.render(w, r, http.StatusOK, "my", pg)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/huanxin/huanxin/account"
 	"github.com/huanxin/huanxin/api"
 	"github.com/huanxin/huanxin/audit"
+	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/importer"
 	"github.com/huanxin/huanxin/web/i18n"
@@ -34,9 +35,11 @@ type Pages struct {
 	Accounts *account.Service
 	Importer *importer.Service
 	Audit    *audit.Service
-	Sessions Sessions
-	Session  SessionFunc
-	r        *Renderer
+	// Decisions runs owners' joint decisions; nil disables their pages.
+	Decisions *decision.Service
+	Sessions  Sessions
+	Session   SessionFunc
+	r         *Renderer
 }
 
 // NewPages parses the templates and returns the page handlers.
@@ -84,6 +87,17 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tokens", p.signedIn(p.tokenList))
 	mux.HandleFunc("POST /tokens", p.signedIn(p.tokenCreate))
 	mux.HandleFunc("POST /tokens/{id}/revoke", p.signedIn(p.tokenRevoke))
+	mux.HandleFunc("GET /decisions", p.signedIn(p.decisionList))
+	mux.HandleFunc("GET /decisions/new", p.edits(p.decisionPick))
+	mux.HandleFunc("GET /estates/{id}/decisions/new", p.edits(p.decisionNew))
+	mux.HandleFunc("POST /estates/{id}/decisions", p.edits(p.decisionCreate))
+	mux.HandleFunc("GET /decisions/{id}", p.signedIn(p.decisionShow))
+	mux.HandleFunc("POST /decisions/{id}/ballots", p.edits(p.ballotEnter))
+	mux.HandleFunc("POST /decisions/{id}/{action}", p.edits(p.decisionMove))
+	mux.HandleFunc("GET /vote", p.signedIn(p.voteList))
+	mux.HandleFunc("GET /vote/{id}", p.signedIn(p.voteForm))
+	mux.HandleFunc("POST /vote/{id}", p.signedIn(p.voteCast))
+	mux.HandleFunc("GET /receipt", p.signedIn(p.receiptCheck))
 }
 
 // signedIn sends anonymous visitors to the sign-in page.
@@ -140,7 +154,7 @@ func (p *Pages) base(r *http.Request, titleKey string) Base {
 func menu(role huanxin.Role, path string) []MenuItem {
 	item := func(key, href string) MenuItem { return MenuItem{Key: key, Href: href, Active: path == href} }
 	if role == huanxin.RoleResident {
-		return []MenuItem{item("nav.myhome", "/my")}
+		return []MenuItem{item("nav.myhome", "/my"), item("nav.vote", "/vote")}
 	}
 	m := []MenuItem{item("nav.home", "/")}
 	reg := MenuItem{Key: "nav.register", Children: []MenuItem{item("nav.estates", "/estates")}}
@@ -151,6 +165,7 @@ func menu(role huanxin.Role, path string) []MenuItem {
 		reg.Children = append(reg.Children, item("nav.import", "/import"))
 	}
 	m = append(m, reg)
+	m = append(m, MenuItem{Key: "nav.votes", Children: []MenuItem{item("nav.decisions", "/decisions")}})
 	sys := MenuItem{Key: "nav.system"}
 	if role == huanxin.RoleAdmin || role == huanxin.RoleBureau {
 		sys.Children = append(sys.Children, item("nav.users", "/users"))

@@ -82,9 +82,10 @@ func handler(a *app, e *env, secure bool) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := server.New(a.db, a.accounts, e.log, api.NewWithExtras(a.reg, api.Extras{Accounts: a.accounts, Audit: ledger, Importer: a.importer}), pages)
+	srv := server.New(a.db, a.accounts, e.log, api.NewWithExtras(a.reg, api.Extras{Accounts: a.accounts, Audit: ledger, Importer: a.importer, Decisions: a.decisions}), pages)
 	srv.Secure = secure
 	pages.Sessions, pages.Session = srv, server.SessionFromContext
+	pages.Decisions = a.decisions
 	return srv.Handler(), nil
 }
 

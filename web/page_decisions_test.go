@@ -1,0 +1,188 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/decision"
+	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/internal/testdb"
+	"github.com/huanxin/huanxin/store"
+)
+
+func TestDecisionPages(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		f := newAdminFixture(t, db)
+		f.p.Decisions = &decision.Service{Store: db, Register: f.p.Reg}
+		ctx := sysCtx()
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		e := &estate.Estate{JurisdictionID: f.community.ID, Code: "XH-0100", Name: "纺织新村", YearBuilt: 1985}
+		must(f.p.Reg.Estates().Create(ctx, e))
+		b := &estate.Building{EstateID: e.ID, No: "2", Floors: 6}
+		must(f.p.Reg.Buildings().Create(ctx, b))
+		w := &estate.Stairwell{BuildingID: b.ID, No: "1"}
+		must(f.p.Reg.Stairwells().Create(ctx, w))
+		var parts []*estate.Part
+		var owners []*estate.Owner
+		for i, area := range []huanxin.Area{8000, 6000} {
+			pt := &estate.Part{StairwellID: w.ID, Floor: i + 1, Room: strconv.Itoa(i+1) + "01", Area: area, Sold: true, Delivered: true}
+			must(f.p.Reg.Parts().Create(ctx, pt))
+			o := &estate.Owner{Kind: estate.OwnerPerson, Name: "业主" + strconv.Itoa(i), IDNumber: []string{"110105194912310011", "110105194912310022"}[i]}
+			must(db.CreateOwner(ctx, o))
+			must(db.CreateOwnership(ctx, &estate.Ownership{CityID: pt.CityID, EstateID: e.ID, PartID: pt.ID, OwnerID: o.ID,
+				Representative: true, ShareNum: 1, ShareDen: 1}))
+			parts = append(parts, pt)
+			owners = append(owners, o)
+		}
+		eid := strconv.FormatInt(e.ID, 10)
+
+		// The form lists the scope choices and the items with their rules.
+		rec, body := f.do(t, f.officer, "GET", "/estates/"+eid+"/decisions/new", nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, `action="/estates/`+eid+`/decisions"`, `name="csrf" value="`+adminTestCSRF+`"`,
+			"第7项 改建重建（含加装电梯）：参与表决面积、人数均须≥2/3，同意须≥3/4",
+			`<option value="`+strconv.FormatInt(w.ID, 10)+`">2幢 1单元</option>`, `name="matter_title_4"`)
+
+		// A contractor may not create one.
+		form := url.Values{"title": {"2幢1单元加装电梯"}, "description": {"拟加装电梯一部"}, "scope_kind": {"stairwell"},
+			"stairwell_id": {strconv.FormatInt(w.ID, 10)}, "notice_days": {"0"},
+			"matter_title_0": {"加装电梯"}, "matter_item_0": {"7"}, "matter_title_2": {"是否同意分摊"}, "matter_item_2": {"0"}}
+		for _, c := range []struct{ method, target string }{{"GET", "/estates/" + eid + "/decisions/new"}, {"POST", "/estates/" + eid + "/decisions"}} {
+			rec, body = f.do(t, f.as(huanxin.RoleContractor), c.method, c.target, url.Values(cloneValues(form, c.method)))
+			if rec.Code != http.StatusForbidden {
+				t.Errorf("contractor %s %s: %d\n%s", c.method, c.target, rec.Code, body)
+			}
+		}
+
+		// A missing title of a filled row is shown next to that row.
+		bad := cloneValues(form, "POST")
+		bad.Set("matter_title_2", "")
+		rec, body = f.do(t, f.officer, "POST", "/estates/"+eid+"/decisions", bad)
+		wantStatus(t, rec, body, http.StatusBadRequest)
+		wantContains(t, body, `id="m-title-2-err"`, `value="2幢1单元加装电梯"`)
+
+		rec, body = f.do(t, f.officer, "POST", "/estates/"+eid+"/decisions", cloneValues(form, "POST"))
+		ds, err := f.p.Decisions.List(huanxin.NewContextWithActor(context.Background(), f.officer), e.ID)
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("decision not created: %v %v\n%s", ds, err, body)
+		}
+		d := ds[0]
+		did := strconv.FormatInt(d.ID, 10)
+		wantRedirect(t, rec.Code, rec.Header().Get("Location"), "/decisions/"+did+"?flash=decision_saved")
+		if d.ScopeKind != decision.ScopeStairwell || len(d.Matters) != 2 || d.Matters[0].Item != decision.ItemRebuild || d.Matters[1].Item != decision.Consultation {
+			t.Fatalf("stored %+v", d)
+		}
+
+		rec, body = f.do(t, f.officer, "GET", "/decisions", nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, `href="/decisions/`+did+`"`, "草案", "新建表决")
+
+		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did, nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, `action="/decisions/`+did+`/publish"`, "发布公告", "2幢 1单元")
+		wantAbsent(t, body, `/open"`, `/ballots"`)
+
+		rec, body = f.do(t, f.officer, "POST", "/decisions/"+did+"/publish", url.Values{})
+		wantRedirect(t, rec.Code, rec.Header().Get("Location"), "/decisions/"+did+"?flash=decision_publish")
+		rec, body = f.do(t, f.officer, "POST", "/decisions/"+did+"/open", url.Values{})
+		wantRedirect(t, rec.Code, rec.Header().Get("Location"), "/decisions/"+did+"?flash=decision_open")
+		rec, body = f.do(t, f.officer, "POST", "/decisions/"+did+"/publish", url.Values{})
+		wantStatus(t, rec, body, http.StatusBadRequest)
+
+		// Open: the paper-ballot form and the running result with its bounds.
+		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did, nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, `action="/decisions/`+did+`/close"`, "结束投票", `action="/decisions/`+did+`/ballots"`,
+			`<option value="paper_onsite">现场</option>`, "参与面积", "同意人数", "≥ 2/3", "≥ 3/4", "未通过", "征求意见")
+
+		// A resident votes online and gets a receipt code once.
+		res := &huanxin.Actor{UserID: 9001, Name: "业主0", Role: huanxin.RoleResident, OwnerID: owners[0].ID, Scope: huanxin.Scope{PartIDs: []int64{parts[0].ID}}}
+		rec, body = f.do(t, res, "GET", "/my", nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, "正在表决", `href="/vote/`+did+`"`)
+		rec, body = f.do(t, res, "GET", "/vote/"+did, nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		m0, m1 := strconv.FormatInt(int64(d.Matters[0].ID), 10), strconv.FormatInt(int64(d.Matters[1].ID), 10)
+		wantContains(t, body, `class="resident`, "<fieldset", "<legend>", `name="m_`+m0+`" value="1"`, "同意", "反对", "弃权", `action="/vote/`+did+`"`)
+		rec, body = f.do(t, res, "POST", "/vote/"+did, url.Values{"m_" + m0: {"1"}})
+		wantStatus(t, rec, body, http.StatusBadRequest)
+		wantContains(t, body, "请对每一项事项作出选择")
+		rec, body = f.do(t, res, "POST", "/vote/"+did, url.Values{"m_" + m0: {"1"}, "m_" + m1: {"2"}})
+		wantStatus(t, rec, body, http.StatusOK)
+		code := regexp.MustCompile(`<strong>([A-Z2-7]{16})</strong>`).FindStringSubmatch(body)
+		if code == nil {
+			t.Fatalf("no receipt code:\n%s", body)
+		}
+		wantContains(t, body, "回执码", "只显示这一次")
+		rec, body = f.do(t, res, "POST", "/vote/"+did, url.Values{"m_" + m0: {"2"}, "m_" + m1: {"2"}})
+		wantStatus(t, rec, body, http.StatusConflict)
+
+		rec, body = f.do(t, res, "GET", "/receipt?code="+url.QueryEscape(code[1]), nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, "选票已记录", "2幢1单元加装电梯", "线上", "<dt>加装电梯</dt><dd>同意</dd>", "<dt>是否同意分摊</dt><dd>反对</dd>")
+		rec, body = f.do(t, res, "GET", "/receipt?code=AAAAAAAAAAAAAAAA", nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, "未找到该回执码")
+		rec, _ = f.do(t, res, "POST", "/decisions/"+did+"/close", url.Values{})
+		if rec.Code != http.StatusForbidden {
+			t.Errorf("resident closing: %d", rec.Code)
+		}
+
+		// The officer enters the other owner's paper ballot; both agree on
+		// the rebuild: 2/2 persons and 140/140 m², so it passes.
+		rec, body = f.do(t, f.officer, "POST", "/decisions/"+did+"/ballots", url.Values{
+			"person": {personOf(t, db, d.ID, parts[1].ID)}, "channel": {"paper_onsite"}, "m_" + m0: {"1"}, "m_" + m1: {"3"}})
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, "纸质选票已录入")
+		if !regexp.MustCompile(`<strong class="receipt-code">[A-Z2-7]{16}</strong>`).MatchString(body) {
+			t.Errorf("no receipt code for the paper ballot")
+		}
+		for _, a := range []string{"close", "announce"} {
+			rec, _ = f.do(t, f.officer, "POST", "/decisions/"+did+"/"+a, url.Values{})
+			wantRedirect(t, rec.Code, rec.Header().Get("Location"), "/decisions/"+did+"?flash=decision_"+a)
+		}
+		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did+"?flash=decision_announce", nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, "已公布结果。", "确认生效", "<td class=\"num\">140.00</td>", "100.00%", "通过", "✓")
+	})
+}
+
+// cloneValues copies a form for a POST, or gives nil for a GET.
+func cloneValues(v url.Values, method string) url.Values {
+	if method == "GET" {
+		return nil
+	}
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// personOf finds the voting person of a part in a decision's electorate.
+func personOf(t *testing.T, db *store.DB, id, part int64) string {
+	t.Helper()
+	e, err := db.Electorate(sysCtx(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range e.Voters {
+		for _, p := range v.Parts {
+			if p.PartID == part {
+				return string(v.ID)
+			}
+		}
+	}
+	t.Fatalf("part %d not in the electorate", part)
+	return ""
+}
