@@ -98,11 +98,22 @@ func run(m *testing.M, dir string) int {
 // its own cookies) that ends with the test.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowser(t, 1280, 900)
+}
+
+// phone returns a browser with a phone-sized screen.
+func phone(t *testing.T) context.Context {
+	t.Helper()
+	return newBrowser(t, 390, 844)
+}
+
+func newBrowser(t *testing.T, width, height int) context.Context {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium()), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900))
+		chromedp.WindowSize(width, height))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)

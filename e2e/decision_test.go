@@ -1,0 +1,82 @@
+package e2e
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestOwnersDecisionEndToEnd: a community officer creates a lift decision
+// (Art. 278 item 7) for an estate, publishes and opens it; an owner votes on
+// a phone-sized screen and checks the receipt; the officer closes the vote
+// and publishes the result, which explains every condition.
+func TestOwnersDecisionEndToEnd(t *testing.T) {
+	officer := browser(t)
+	if err := chromedp.Do(officer, signIn("community", "huanxin2026"),
+		chromedp.Navigate(baseURL+"/estates"), chromedp.WaitVisible(chromedp.CSS(`#estate-table`)),
+		loaded(chromedp.Click(chromedp.CSS(`#estate-table tbody tr td:nth-child(2) a`)))); err != nil {
+		t.Fatal(err)
+	}
+	estatePath, err := chromedp.Run(officer, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(officer, chromedp.Navigate(baseURL+estatePath+"/decisions/new"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-title`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-title`), "加装电梯表决"),
+		chromedp.SetValue(chromedp.CSS(`#f-notice`), "0"),
+		chromedp.SendKeys(chromedp.CSS(`#m-title-0`), "1幢加装电梯"),
+		chromedp.SetValue(chromedp.CSS(`#m-item-0`), "7"),
+		loaded(chromedp.Submit(chromedp.CSS(`#f-title`)))); err != nil {
+		t.Fatal(err)
+	}
+	decisionPath, err := chromedp.Run(officer, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil || !regexp.MustCompile(`^/decisions/\d+$`).MatchString(decisionPath) {
+		t.Fatalf("after creating: %q %v\n%s", decisionPath, err, text(officer, t, "main"))
+	}
+	step := func(action string) {
+		t.Helper()
+		if err := chromedp.Do(officer, loaded(chromedp.Click(chromedp.CSS(`form[action$="/`+action+`"] button`)))); err != nil {
+			t.Fatalf("%s: %v", action, err)
+		}
+	}
+	step("publish")
+	step("open")
+
+	owner := phone(t)
+	if err := chromedp.Do(owner, signIn("resident", "huanxin2026"), chromedp.Navigate(baseURL+"/vote"),
+		loaded(chromedp.Click(chromedp.CSS(`a[href="`+strings.Replace(decisionPath, "decisions", "vote", 1)+`"]`))),
+		chromedp.WaitVisible(chromedp.CSS(`fieldset`))); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(owner,
+		chromedp.Click(chromedp.CSS(`input[type=radio][value="1"]`)),
+		loaded(chromedp.Submit(chromedp.CSS(`input[type=radio][value="1"]`))),
+		chromedp.WaitVisible(chromedp.CSS(`.receipt-code`))); err != nil {
+		t.Fatal(err)
+	}
+	code := strings.TrimSpace(text(owner, t, ".receipt-code"))
+	if len(code) != 16 {
+		t.Fatalf("receipt code %q", code)
+	}
+	if err := chromedp.Do(owner, chromedp.Navigate(baseURL+"/receipt?code="+code), chromedp.WaitVisible(chromedp.CSS(`#rc-h`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(owner, t, "main"); !strings.Contains(got, "加装电梯表决") {
+		t.Fatalf("receipt page: %q", got)
+	}
+
+	if err := chromedp.Do(officer, chromedp.Navigate(baseURL+decisionPath)); err != nil {
+		t.Fatal(err)
+	}
+	step("close")
+	step("announce")
+	result := text(officer, t, "main")
+	for _, want := range []string{"≥ 2/3", "≥ 3/4", "1幢加装电梯"} {
+		if !strings.Contains(result, want) {
+			t.Fatalf("result lacks %q:\n%s", want, result)
+		}
+	}
+}
