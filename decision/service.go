@@ -616,11 +616,49 @@ func (s *Service) Result(ctx context.Context, id int64) (Result, error) {
 	case StatusDraft, StatusPublished:
 		return Result{}, huanxin.Errorf(huanxin.EINVALID, "尚未开始投票 voting has not opened")
 	case StatusOpen:
-		if !a.Role.CanEditRegister() {
-			return Result{}, huanxin.Errorf(huanxin.EINVALID, "投票尚未结束 voting is still open")
-		}
+		// While a vote is open nobody sees the choices, officers included:
+		// only the turnout.
+		return Result{}, huanxin.Errorf(huanxin.EINVALID, "投票尚未结束，只能查看参与情况 voting is still open; only the turnout is shown")
 	}
 	return s.tally(ctx, d)
+}
+
+// Turnout is who has taken part so far, without their choices.
+type Turnout struct {
+	Electorate, Participating Count
+	Ballots                   int
+}
+
+// Turnout returns the participation in an open or closed decision: the
+// part of the electorate (area and persons) that has cast a ballot.
+func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return Turnout{}, err
+	}
+	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	if err != nil {
+		return Turnout{}, err
+	}
+	if d.Status == StatusDraft || d.Status == StatusPublished {
+		return Turnout{}, huanxin.Errorf(huanxin.EINVALID, "尚未开始投票 voting has not opened")
+	}
+	e, err := s.Store.Electorate(ctx, d.ID)
+	if err != nil {
+		return Turnout{}, err
+	}
+	stored, err := s.Store.Ballots(ctx, d.ID)
+	if err != nil {
+		return Turnout{}, err
+	}
+	t := Turnout{Electorate: Count{Area: e.TotalArea, Persons: e.TotalPersons}, Ballots: len(stored)}
+	for _, b := range stored {
+		if v, ok := e.Voter(b.Person); ok {
+			t.Participating.Area += v.Area
+			t.Participating.Persons++
+		}
+	}
+	return t, nil
 }
 
 // Electorate returns the frozen electorate of a decision, for the

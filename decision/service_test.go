@@ -357,3 +357,22 @@ func rawDB(t *testing.T, db *store.DB) *sql.DB {
 	t.Cleanup(func() { raw.Close() })
 	return raw
 }
+
+func TestOpenVoteShowsTurnoutNotChoices(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		v := setup(t, db)
+		v.open(t)
+		if _, err := v.svc.Cast(v.resident(51, v.p[4].ID), v.d.ID, decision.Vote{Choices: choices(v.d, decision.Agree)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := v.svc.Result(v.officer, v.d.ID); huanxin.ErrorCode(err) != huanxin.EINVALID {
+			t.Fatalf("an officer saw the choices of an open vote: %v", err)
+		}
+		to, err := v.svc.Turnout(v.officer, v.d.ID)
+		// Electorate of building 1: developer 30.00, buyer 150.00, B 80.00, C 70.00; B has voted.
+		want := decision.Turnout{Electorate: decision.Count{Area: 33000, Persons: 4}, Participating: decision.Count{Area: 8000, Persons: 1}, Ballots: 1}
+		if err != nil || to != want {
+			t.Fatalf("turnout = %+v, %v; want %+v", to, err, want)
+		}
+	})
+}

@@ -338,6 +338,7 @@ type decisionPage struct {
 	Ballot     *ballotForm
 	Receipt    string // receipt code of a ballot just entered
 	Result     *resultView
+	Turnout    *decision.Turnout // while open
 }
 
 type matterView struct {
@@ -437,7 +438,13 @@ func (p *Pages) showDecision(w http.ResponseWriter, r *http.Request, status int,
 			func(c decision.Channel) string { return i18n.T(l, "channel."+string(c)) }, "")
 		pg.Ballot = bf
 	}
-	if d.Status != decision.StatusDraft && d.Status != decision.StatusPublished {
+	switch d.Status {
+	case decision.StatusDraft, decision.StatusPublished:
+	case decision.StatusOpen: // the turnout only, never the choices
+		if to, err := p.Decisions.Turnout(ctx, d.ID); err == nil {
+			pg.Turnout = &to
+		}
+	default:
 		if res, err := p.Decisions.Result(ctx, d.ID); err == nil {
 			pg.Result = resultViewOf(l, res)
 		}

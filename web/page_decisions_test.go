@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/huanxin/huanxin"
@@ -99,11 +100,14 @@ func TestDecisionPages(t *testing.T) {
 		rec, body = f.do(t, f.officer, "POST", "/decisions/"+did+"/publish", url.Values{})
 		wantStatus(t, rec, body, http.StatusBadRequest)
 
-		// Open: the paper-ballot form and the running result with its bounds.
+		// Open: the paper-ballot form and the turnout, but no choices yet.
 		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did, nil)
 		wantStatus(t, rec, body, http.StatusOK)
 		wantContains(t, body, `action="/decisions/`+did+`/close"`, "结束投票", `action="/decisions/`+did+`/ballots"`,
-			`<option value="paper_onsite">现场</option>`, "参与面积", "同意人数", "≥ 2/3", "≥ 3/4", "未通过", "征求意见")
+			`<option value="paper_onsite">现场</option>`, "已收到 0 张选票", "参与人数 0 / 2")
+		if strings.Contains(body, "同意人数") {
+			t.Error("the running result is shown while the vote is open")
+		}
 
 		// A resident votes online and gets a receipt code once.
 		res := &huanxin.Actor{UserID: 9001, Name: "业主0", Role: huanxin.RoleResident, OwnerID: owners[0].ID, Scope: huanxin.Scope{PartIDs: []int64{parts[0].ID}}}
@@ -153,7 +157,8 @@ func TestDecisionPages(t *testing.T) {
 		}
 		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did+"?flash=decision_announce", nil)
 		wantStatus(t, rec, body, http.StatusOK)
-		wantContains(t, body, "已公布结果。", "确认生效", "<td class=\"num\">140.00</td>", "100.00%", "通过", "✓")
+		wantContains(t, body, "已公布结果。", "确认生效", "<td class=\"num\">140.00</td>", "100.00%", "通过", "✓",
+			"参与面积", "同意人数", "≥ 2/3", "≥ 3/4", "征求意见")
 	})
 }
 
