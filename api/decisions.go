@@ -109,6 +109,13 @@ type Result struct {
 	Rejected   []Rejection    `json:"rejected"`
 }
 
+// Turnout is the participation in a vote so far, without any choice.
+type Turnout struct {
+	Electorate    Count `json:"electorate"`
+	Participating Count `json:"participating"`
+	Ballots       int   `json:"ballots"`
+}
+
 // Count is an area (in hundredths of a square metre) and a number of
 // persons.
 type Count struct {
@@ -396,6 +403,24 @@ func (h decisionHandlers) receipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	WriteJSON(w, http.StatusOK, shownReceipt(rc))
+}
+
+func (h decisionHandlers) turnout(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	t, err := h.svc.Turnout(r.Context(), id)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	count := func(c decision.Count) Count { return Count{Area: int64(c.Area), Persons: c.Persons} }
+	WriteJSON(w, http.StatusOK, Turnout{Electorate: count(t.Electorate), Participating: count(t.Participating), Ballots: t.Ballots})
 }
 
 func (h decisionHandlers) result(w http.ResponseWriter, r *http.Request) {

@@ -22,19 +22,20 @@ import (
 func TestOpenAPIDecisionSchemasMatchTypes(t *testing.T) {
 	d := loadDoc(t)
 	types := map[string]reflect.Type{
-		"Decision":       reflect.TypeFor[api.Decision](),
-		"Matter":         reflect.TypeFor[api.Matter](),
-		"DecisionCreate": reflect.TypeFor[api.DecisionInput](),
-		"MatterCreate":   reflect.TypeFor[api.MatterInput](),
-		"Ballot":         reflect.TypeFor[api.BallotInput](),
-		"Receipt":        reflect.TypeFor[api.Receipt](),
-		"NewBallot":      reflect.TypeFor[api.NewBallot](),
-		"DecisionResult": reflect.TypeFor[api.Result](),
-		"Count":          reflect.TypeFor[api.Count](),
-		"Ratio":          reflect.TypeFor[api.Ratio](),
-		"Condition":      reflect.TypeFor[api.Condition](),
-		"MatterResult":   reflect.TypeFor[api.MatterResult](),
-		"Rejection":      reflect.TypeFor[api.Rejection](),
+		"Decision":        reflect.TypeFor[api.Decision](),
+		"Matter":          reflect.TypeFor[api.Matter](),
+		"DecisionCreate":  reflect.TypeFor[api.DecisionInput](),
+		"MatterCreate":    reflect.TypeFor[api.MatterInput](),
+		"Ballot":          reflect.TypeFor[api.BallotInput](),
+		"Receipt":         reflect.TypeFor[api.Receipt](),
+		"NewBallot":       reflect.TypeFor[api.NewBallot](),
+		"DecisionResult":  reflect.TypeFor[api.Result](),
+		"Count":           reflect.TypeFor[api.Count](),
+		"Ratio":           reflect.TypeFor[api.Ratio](),
+		"Condition":       reflect.TypeFor[api.Condition](),
+		"MatterResult":    reflect.TypeFor[api.MatterResult](),
+		"Rejection":       reflect.TypeFor[api.Rejection](),
+		"DecisionTurnout": reflect.TypeFor[api.Turnout](),
 	}
 	for name, typ := range types {
 		ref := d.Components.Schemas[name]
@@ -211,8 +212,14 @@ func TestDecisionsHTTP(t *testing.T) {
 		e.do(t, resident, "GET", "/api/v1/receipts/AAAAAAAAAAAAAAAA", "").wantError(t, 404, huanxin.ENOTFOUND)
 		e.do(t, nil, "GET", "/api/v1/receipts/"+code, "").wantError(t, 401, huanxin.EUNAUTHORIZED)
 
-		// The result: residents wait for the close.
+		// The result: everyone waits for the close, officers included; the
+		// turnout shows who took part, without choices.
 		e.do(t, resident, "GET", base+"/result", "").wantError(t, 400, huanxin.EINVALID)
+		e.do(t, officer, "GET", base+"/result", "").wantError(t, 400, huanxin.EINVALID)
+		if r := e.do(t, officer, "GET", base+"/turnout", ""); r.status != 200 || num(r.body["ballots"]) != 2 ||
+			!reflect.DeepEqual(r.body["participating"], map[string]any{"area": float64(17064), "persons": float64(2)}) {
+			t.Fatalf("turnout: %d %s", r.status, r.raw)
+		}
 		if r := e.do(t, officer, "POST", base+"/close", ""); r.status != 200 || r.body["status"] != "closed" {
 			t.Fatalf("close: %d %s", r.status, r.raw)
 		}

@@ -60,6 +60,7 @@ var _ Importer = (*importer.Service)(nil)
 //	GET    /api/v1/decisions/{id}
 //	POST   /api/v1/decisions/{id}/publish   and open, close, announce, finalize
 //	POST   /api/v1/decisions/{id}/ballots
+//	GET    /api/v1/decisions/{id}/turnout
 //	GET    /api/v1/decisions/{id}/result
 //	GET    /api/v1/receipts/{code}
 func NewWithExtras(svc *estate.Service, x Extras) *API {
@@ -110,6 +111,7 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 		a.handle("POST "+base+"/{id}/announce", h.transition(x.Decisions.Announce), nil)
 		a.handle("POST "+base+"/{id}/finalize", h.transition(x.Decisions.Finalize), nil)
 		a.handle("POST "+base+"/{id}/ballots", http.HandlerFunc(h.cast), nil)
+		a.handle("GET "+base+"/{id}/turnout", http.HandlerFunc(h.turnout), nil)
 		a.handle("GET "+base+"/{id}/result", http.HandlerFunc(h.result), nil)
 		a.handle("GET "+Prefix+"/receipts/{code}", http.HandlerFunc(h.receipt), nil)
 	}
