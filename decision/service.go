@@ -1,6 +1,7 @@
 package decision
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -690,4 +691,60 @@ func (s *Service) tally(ctx context.Context, d *Decision) (Result, error) {
 		bs[i] = b.Ballot()
 	}
 	return Tally(e, d.Matters, bs), nil
+}
+
+// RegisterRow is one ballot of the ballot register.
+type RegisterRow struct {
+	No      int
+	Voter   string // "#n" unless the reader may see names: then the person ID
+	Area    huanxin.Area
+	Parts   int
+	Channel Channel
+	CastAt  time.Time
+	Spoiled bool
+	Choices []Choice // in matter order; 0 where none was marked
+}
+
+// BallotRegister lists the ballots of a closed decision for the result's
+// publication. It is anonymised — ballots in an order unrelated to who
+// cast them (by receipt hash), voters as numbers — except for auditors,
+// who see the voters.
+func (s *Service) BallotRegister(ctx context.Context, id int64) (*Decision, []RegisterRow, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.Role == huanxin.RoleResident || a.Role == huanxin.RoleContractor || a.Role == huanxin.RoleUtility {
+		return nil, nil, huanxin.Errorf(huanxin.EFORBIDDEN, "无权查看选票清册 you may not see the ballot register")
+	}
+	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Status == StatusDraft || d.Status == StatusPublished || d.Status == StatusOpen {
+		return nil, nil, huanxin.Errorf(huanxin.EINVALID, "投票结束后才能导出选票清册 the ballot register is available once voting has closed")
+	}
+	e, err := s.Store.Electorate(ctx, d.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	stored, err := s.Store.Ballots(ctx, d.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(stored, func(x, y *StoredBallot) int { return bytes.Compare(x.ReceiptHash, y.ReceiptHash) })
+	rows := make([]RegisterRow, len(stored))
+	for i, b := range stored {
+		v, _ := e.Voter(b.Person)
+		r := RegisterRow{No: i + 1, Voter: "#" + strconv.Itoa(i+1), Area: v.Area, Parts: len(v.Parts), Channel: b.Channel,
+			CastAt: b.CastAt, Spoiled: b.Spoiled}
+		if a.Role == huanxin.RoleAuditor {
+			r.Voter = string(b.Person)
+		}
+		for _, m := range d.Matters {
+			r.Choices = append(r.Choices, b.Choices[m.ID])
+		}
+		rows[i] = r
+	}
+	return d, rows, nil
 }

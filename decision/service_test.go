@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -199,6 +200,20 @@ func TestLifecycle(t *testing.T) {
 			m2.Abstain != (decision.Count{Area: 3000, Persons: 1}) || m2.AgreeArea.Percent != "57.69" ||
 			m2.AgreeArea.Met || m2.Outcome != decision.OutcomeFailed {
 			t.Fatalf("matter 2 %+v", m2)
+		}
+		// The ballot register: anonymised for officers, named for auditors,
+		// refused to residents.
+		_, rows, err := v.svc.BallotRegister(v.officer, d.ID)
+		if err != nil || len(rows) != 3 || rows[0].Voter != "#1" || len(rows[0].Choices) != 2 {
+			t.Fatalf("register %+v, %v", rows, err)
+		}
+		auditor := huanxin.NewContextWithActor(context.Background(), &huanxin.Actor{UserID: 2, Name: "auditor",
+			Role: huanxin.RoleAuditor, Scope: huanxin.Scope{All: true}})
+		if _, named, err := v.svc.BallotRegister(auditor, d.ID); err != nil || !strings.HasPrefix(named[0].Voter, "owner:") && named[0].Voter != string(decision.Developer) {
+			t.Fatalf("auditor's register %+v, %v", named, err)
+		}
+		if _, _, err := v.svc.BallotRegister(v.resident(10, v.p[1].ID), d.ID); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
+			t.Fatalf("resident read the register: %v", err)
 		}
 		for _, step := range []func(context.Context, int64) error{v.svc.Announce, v.svc.Finalize} {
 			if err := step(v.officer, d.ID); err != nil {
