@@ -109,6 +109,24 @@ type Result struct {
 	Rejected   []Rejection    `json:"rejected"`
 }
 
+// RegisterRow is one ballot of the ballot register: anonymised (voter
+// "#n", in an order unrelated to who voted) except for auditors.
+type RegisterRow struct {
+	No      int               `json:"no"`
+	Voter   string            `json:"voter"`
+	Area    int64             `json:"area"`
+	Parts   int               `json:"parts"`
+	Channel string            `json:"channel"`
+	CastAt  time.Time         `json:"cast_at"`
+	Spoiled bool              `json:"spoiled"`
+	Choices map[string]string `json:"choices"` // matter ID -> agree|oppose|abstain
+}
+
+// BallotRegister is the ballot register of a decision.
+type BallotRegister struct {
+	Items []RegisterRow `json:"items"`
+}
+
 // Turnout is the participation in a vote so far, without any choice.
 type Turnout struct {
 	Electorate    Count `json:"electorate"`
@@ -403,6 +421,34 @@ func (h decisionHandlers) receipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	WriteJSON(w, http.StatusOK, shownReceipt(rc))
+}
+
+func (h decisionHandlers) register(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	d, rows, err := h.svc.BallotRegister(r.Context(), id)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	out := make([]RegisterRow, len(rows))
+	for i, row := range rows {
+		o := RegisterRow{No: row.No, Voter: row.Voter, Area: int64(row.Area), Parts: row.Parts, Channel: string(row.Channel),
+			CastAt: row.CastAt, Spoiled: row.Spoiled, Choices: map[string]string{}}
+		for j, c := range row.Choices {
+			if name, ok := choiceNames[c]; ok {
+				o.Choices[strconv.FormatInt(int64(d.Matters[j].ID), 10)] = name
+			}
+		}
+		out[i] = o
+	}
+	WriteJSON(w, http.StatusOK, BallotRegister{Items: out})
 }
 
 func (h decisionHandlers) turnout(w http.ResponseWriter, r *http.Request) {

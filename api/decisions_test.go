@@ -22,20 +22,22 @@ import (
 func TestOpenAPIDecisionSchemasMatchTypes(t *testing.T) {
 	d := loadDoc(t)
 	types := map[string]reflect.Type{
-		"Decision":        reflect.TypeFor[api.Decision](),
-		"Matter":          reflect.TypeFor[api.Matter](),
-		"DecisionCreate":  reflect.TypeFor[api.DecisionInput](),
-		"MatterCreate":    reflect.TypeFor[api.MatterInput](),
-		"Ballot":          reflect.TypeFor[api.BallotInput](),
-		"Receipt":         reflect.TypeFor[api.Receipt](),
-		"NewBallot":       reflect.TypeFor[api.NewBallot](),
-		"DecisionResult":  reflect.TypeFor[api.Result](),
-		"Count":           reflect.TypeFor[api.Count](),
-		"Ratio":           reflect.TypeFor[api.Ratio](),
-		"Condition":       reflect.TypeFor[api.Condition](),
-		"MatterResult":    reflect.TypeFor[api.MatterResult](),
-		"Rejection":       reflect.TypeFor[api.Rejection](),
-		"DecisionTurnout": reflect.TypeFor[api.Turnout](),
+		"Decision":          reflect.TypeFor[api.Decision](),
+		"Matter":            reflect.TypeFor[api.Matter](),
+		"DecisionCreate":    reflect.TypeFor[api.DecisionInput](),
+		"MatterCreate":      reflect.TypeFor[api.MatterInput](),
+		"Ballot":            reflect.TypeFor[api.BallotInput](),
+		"Receipt":           reflect.TypeFor[api.Receipt](),
+		"NewBallot":         reflect.TypeFor[api.NewBallot](),
+		"DecisionResult":    reflect.TypeFor[api.Result](),
+		"Count":             reflect.TypeFor[api.Count](),
+		"Ratio":             reflect.TypeFor[api.Ratio](),
+		"Condition":         reflect.TypeFor[api.Condition](),
+		"MatterResult":      reflect.TypeFor[api.MatterResult](),
+		"Rejection":         reflect.TypeFor[api.Rejection](),
+		"DecisionTurnout":   reflect.TypeFor[api.Turnout](),
+		"BallotRegisterRow": reflect.TypeFor[api.RegisterRow](),
+		"BallotRegister":    reflect.TypeFor[api.BallotRegister](),
 	}
 	for name, typ := range types {
 		ref := d.Components.Schemas[name]
@@ -224,6 +226,11 @@ func TestDecisionsHTTP(t *testing.T) {
 			t.Fatalf("close: %d %s", r.status, r.raw)
 		}
 		e.do(t, resident, "POST", base+"/ballots", vote).wantError(t, 400, huanxin.EINVALID)
+		// The ballot register: anonymised for officers, refused to residents.
+		if r := e.do(t, officer, "GET", base+"/ballots", ""); r.status != 200 || !strings.Contains(string(r.raw), `"voter":"#1"`) || strings.Contains(string(r.raw), "owner:") {
+			t.Fatalf("ballot register: %d %s", r.status, r.raw)
+		}
+		e.do(t, resident, "GET", base+"/ballots", "").wantError(t, 403, huanxin.EFORBIDDEN)
 		r = e.do(t, resident, "GET", base+"/result", "")
 		if r.status != 200 {
 			t.Fatalf("result: %d %s", r.status, r.raw)

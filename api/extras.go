@@ -61,6 +61,7 @@ var _ Importer = (*importer.Service)(nil)
 //	POST   /api/v1/decisions/{id}/publish   and open, close, announce, finalize
 //	POST   /api/v1/decisions/{id}/ballots
 //	GET    /api/v1/decisions/{id}/turnout
+//	GET    /api/v1/decisions/{id}/ballots
 //	GET    /api/v1/decisions/{id}/result
 //	GET    /api/v1/receipts/{code}
 func NewWithExtras(svc *estate.Service, x Extras) *API {
@@ -112,6 +113,7 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 		a.handle("POST "+base+"/{id}/finalize", h.transition(x.Decisions.Finalize), nil)
 		a.handle("POST "+base+"/{id}/ballots", http.HandlerFunc(h.cast), nil)
 		a.handle("GET "+base+"/{id}/turnout", http.HandlerFunc(h.turnout), nil)
+		a.handle("GET "+base+"/{id}/ballots", http.HandlerFunc(h.register), nil)
 		a.handle("GET "+base+"/{id}/result", http.HandlerFunc(h.result), nil)
 		a.handle("GET "+Prefix+"/receipts/{code}", http.HandlerFunc(h.receipt), nil)
 	}
