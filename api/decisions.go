@@ -75,11 +75,17 @@ type MatterInput struct {
 // BallotInput is the body of POST /api/v1/decisions/{id}/ballots. A
 // resident voting online for themselves gives choices (and spoiled) only;
 // an officer entering an off-line ballot names the person and the channel.
+//
+// An officer's ballot is entered twice, by two different officers (double
+// entry); both entries use this body, and scan_sha256 and scan_name may
+// identify the scan or photo of the paper ballot.
 type BallotInput struct {
-	Person  string           `json:"person"`
-	Channel string           `json:"channel"`
-	Choices map[int64]string `json:"choices"`
-	Spoiled bool             `json:"spoiled"`
+	Person     string           `json:"person"`
+	Channel    string           `json:"channel"`
+	Choices    map[int64]string `json:"choices"`
+	Spoiled    bool             `json:"spoiled"`
+	ScanSHA256 string           `json:"scan_sha256"`
+	ScanName   string           `json:"scan_name"`
 }
 
 // Receipt is what a receipt code shows: the ballot as it was recorded and
@@ -93,9 +99,12 @@ type Receipt struct {
 	Counted    bool             `json:"counted"`
 }
 
-// NewBallot is a ballot just cast, with its receipt code shown this once.
+// NewBallot is a ballot just cast or entered: its state and, once it is
+// counted, its receipt code shown this once. The other members are those
+// of this entry.
 type NewBallot struct {
-	Code string `json:"code"`
+	State string `json:"state"`          // counted, pending or mismatched
+	Code  string `json:"code,omitempty"` // only when counted
 	Receipt
 }
 
@@ -107,6 +116,8 @@ type Result struct {
 	Counted    int            `json:"counted"`
 	Matters    []MatterResult `json:"matters"`
 	Rejected   []Rejection    `json:"rejected"`
+	Pending    int            `json:"pending"`    // paper ballots awaiting their second entry, not counted
+	Mismatched int            `json:"mismatched"` // paper ballots whose two entries differ, not counted
 }
 
 // RegisterRow is one ballot of the ballot register: anonymised (voter
@@ -132,6 +143,8 @@ type Turnout struct {
 	Electorate    Count `json:"electorate"`
 	Participating Count `json:"participating"`
 	Ballots       int   `json:"ballots"`
+	Pending       int   `json:"pending"`
+	Mismatched    int   `json:"mismatched"`
 }
 
 // Count is an area (in hundredths of a square metre) and a number of
@@ -218,7 +231,7 @@ func shownCondition(c decision.Condition) Condition {
 }
 
 func shownResult(d *decision.Decision, r decision.Result) *Result {
-	out := &Result{DecisionID: d.ID, Status: string(d.Status), Electorate: shownCount(r.Electorate), Counted: r.Counted,
+	out := &Result{DecisionID: d.ID, Status: string(d.Status), Electorate: shownCount(r.Electorate), Counted: r.Counted, Pending: r.Pending, Mismatched: r.Mismatched,
 		Matters: make([]MatterResult, len(r.Matters)), Rejected: make([]Rejection, len(r.Rejected))}
 	for i, m := range r.Matters {
 		out.Matters[i] = MatterResult{ID: int64(m.ID), Item: int(m.Item), Title: m.Title,
@@ -372,7 +385,7 @@ func (h decisionHandlers) cast(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := decision.Vote{Person: decision.PersonID(in.Person), Channel: decision.Channel(in.Channel),
-		Choices: map[decision.MatterID]decision.Choice{}, Spoiled: in.Spoiled}
+		Choices: map[decision.MatterID]decision.Choice{}, Spoiled: in.Spoiled, ScanSHA256: in.ScanSHA256, ScanName: in.ScanName}
 	var bad []huanxin.FieldError
 	for _, mid := range slices.Sorted(maps.Keys(in.Choices)) {
 		c := in.Choices[mid]
@@ -391,22 +404,19 @@ func (h decisionHandlers) cast(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, huanxin.Invalid("输入有误 invalid input", bad...))
 		return
 	}
-	code, err := h.svc.Cast(r.Context(), id, v)
+	c, err := h.svc.Cast(r.Context(), id, v)
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	rc, err := h.svc.CheckReceipt(r.Context(), code)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusCreated, NewBallot{Code: code, Receipt: shownReceipt(rc)})
+	WriteJSON(w, http.StatusCreated, NewBallot{State: string(c.State), Code: c.Code, Receipt: Receipt{DecisionID: c.DecisionID,
+		Channel: c.Channel, CastAt: c.At, Choices: shownChoices(c.Choices), Spoiled: c.Spoiled, Counted: c.State == decision.BallotCounted}})
 }
 
 func shownReceipt(rc *decision.Receipt) Receipt {
-	// A recorded ballot is always counted: the electorate is checked when
-	// it is cast and a second ballot of the same person is refused.
+	// A receipt exists only for a counted ballot: the electorate is checked
+	// when it is cast, a second ballot of the same person is refused and a
+	// paper ballot gets its receipt when its second entry agrees.
 	return Receipt{DecisionID: rc.DecisionID, Channel: rc.Channel, CastAt: rc.CastAt, Choices: shownChoices(rc.Choices),
 		Spoiled: rc.Spoiled, Counted: true}
 }
@@ -466,7 +476,8 @@ func (h decisionHandlers) turnout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	count := func(c decision.Count) Count { return Count{Area: int64(c.Area), Persons: c.Persons} }
-	WriteJSON(w, http.StatusOK, Turnout{Electorate: count(t.Electorate), Participating: count(t.Participating), Ballots: t.Ballots})
+	WriteJSON(w, http.StatusOK, Turnout{Electorate: count(t.Electorate), Participating: count(t.Participating), Ballots: t.Ballots,
+		Pending: t.Pending, Mismatched: t.Mismatched})
 }
 
 func (h decisionHandlers) result(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -196,12 +197,31 @@ func TestDecisionsHTTP(t *testing.T) {
 		e.do(t, officer, "POST", base+"/ballots", fmt.Sprintf(`{"person": "part:%d", "channel": "online"}`, w.partA2.ID)).
 			wantError(t, 400, huanxin.EINVALID, "channel")
 		e.do(t, officer, "POST", base+"/ballots", `{"person": "owner:999999", "channel": "paper_door"}`).wantError(t, 403, huanxin.EFORBIDDEN)
-		r = e.do(t, officer, "POST", base+"/ballots", paper)
-		if r.status != 201 || r.body["channel"] != "paper_door" {
-			t.Fatalf("paper ballot: %d %s", r.status, r.raw)
+		// Double entry: the first entry is pending, without a receipt.
+		first := fmt.Sprintf(`{"person": "part:%d", "channel": "paper_door", "choices": {"%s": "oppose"},
+			"scan_sha256": "%s", "scan_name": "ballot.pdf"}`, w.partA2.ID, m1, strings.Repeat("0f", 32))
+		r = e.do(t, officer, "POST", base+"/ballots", first)
+		if _, hasCode := r.body["code"]; r.status != 201 || r.body["channel"] != "paper_door" || r.body["state"] != "pending" ||
+			r.body["counted"] != false || hasCode {
+			t.Fatalf("paper ballot, first entry: %d %s", r.status, r.raw)
 		}
-		e.checkRequest(t, r.pattern, paper)
+		e.checkRequest(t, r.pattern, first)
+		if r := e.do(t, officer, "GET", base+"/turnout", ""); r.status != 200 || num(r.body["ballots"]) != 1 || num(r.body["pending"]) != 1 {
+			t.Fatalf("turnout with a pending ballot: %d %s", r.status, r.raw)
+		}
+		// The same officer cannot confirm it; another officer's differing
+		// entry flags it; here a matching entry counts it.
+		e.do(t, officer, "POST", base+"/ballots", paper).wantError(t, 403, huanxin.EFORBIDDEN)
+		secondOfficer := e.actor(huanxin.RoleCommunity, w.commA)
+		secondOfficer.UserID = officer.UserID + 1
+		r = e.do(t, secondOfficer, "POST", base+"/ballots", paper)
+		if pc, _ := r.body["code"].(string); r.status != 201 || r.body["state"] != "counted" || r.body["counted"] != true || len(pc) != 16 {
+			t.Fatalf("paper ballot, second entry: %d %s", r.status, r.raw)
+		}
 		e.do(t, officer, "POST", base+"/ballots", paper).wantError(t, 409, huanxin.ECONFLICT)
+		// A person who voted online gets no paper ballot.
+		e.do(t, officer, "POST", base+"/ballots", fmt.Sprintf(`{"person": %q, "channel": "paper_onsite"}`, personOfPart(t, db, d.ID, w.partA.ID))).
+			wantError(t, 409, huanxin.ECONFLICT)
 
 		// The receipt, in any case and with dashes.
 		for _, c := range []string{code, strings.ToLower(code[:8]) + "-" + code[8:]} {
@@ -237,6 +257,7 @@ func TestDecisionsHTTP(t *testing.T) {
 		}
 		total := int64(w.partA.Area + w.partA2.Area) // 2 × 85.32 m²
 		if countOf(r.body["electorate"]) != [2]int64{total, 2} || num(r.body["counted"]) != 2 || r.body["status"] != "closed" ||
+			num(r.body["pending"]) != 0 || num(r.body["mismatched"]) != 0 ||
 			len(r.body["rejected"].([]any)) != 0 {
 			t.Errorf("result: %s", r.raw)
 		}
@@ -280,5 +301,70 @@ func TestDecisionsHTTP(t *testing.T) {
 		e.do(t, officer, "POST", base+"/finalize", "").wantError(t, 400, huanxin.EINVALID)
 		e.do(t, officer, "POST", "/api/v1/decisions/0/publish", "").wantError(t, 400, huanxin.EINVALID, "id")
 		e.do(t, officer, "POST", "/api/v1/decisions/999999/publish", "").wantError(t, 404, huanxin.ENOTFOUND)
+	})
+}
+
+// personOfPart finds the voting person of a part in a decision's electorate.
+func personOfPart(t *testing.T, db *store.DB, id, part int64) string {
+	t.Helper()
+	e, err := db.Electorate(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range e.Voters {
+		for _, p := range v.Parts {
+			if p.PartID == part {
+				return string(v.ID)
+			}
+		}
+	}
+	t.Fatalf("part %d not in the electorate", part)
+	return ""
+}
+
+// A mismatching second entry flags the paper ballot: not counted, and
+// reported in the result.
+func TestPaperBallotMismatchHTTP(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		e := newDecisionsEnv(t, db)
+		w := e.w
+		officer := e.actor(huanxin.RoleCommunity, w.commA)
+		second := e.actor(huanxin.RoleCommunity, w.commA)
+		second.UserID = officer.UserID + 1
+		r := e.do(t, officer, "POST", "/api/v1/decisions", fmt.Sprintf(`{"estate_id": %d, "title": "选聘物业", "scope_kind": "estate",
+			"notice_days": 0, "matters": [{"item": 4, "title": "选聘物业"}]}`, w.estA.ID))
+		if r.status != 201 {
+			t.Fatalf("create: %d %s", r.status, r.raw)
+		}
+		did := num(r.body["id"])
+		base := "/api/v1/decisions/" + id(did)
+		for _, step := range []string{"publish", "open"} {
+			if r := e.do(t, officer, "POST", base+"/"+step, ""); r.status != 200 {
+				t.Fatalf("%s: %d %s", step, r.status, r.raw)
+			}
+		}
+		d, err := db.FindDecisionByID(context.Background(), huanxin.Scope{All: true}, did)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := id(int64(d.Matters[0].ID))
+		person := personOfPart(t, db, did, w.partA2.ID)
+		if r := e.do(t, officer, "POST", base+"/ballots", fmt.Sprintf(`{"person": %q, "channel": "paper_onsite", "choices": {"%s": "agree"}}`, person, m)); r.status != 201 || r.body["state"] != "pending" {
+			t.Fatalf("first entry: %d %s", r.status, r.raw)
+		}
+		r = e.do(t, second, "POST", base+"/ballots", fmt.Sprintf(`{"person": %q, "channel": "paper_onsite", "choices": {"%s": "oppose"}}`, person, m))
+		if _, hasCode := r.body["code"]; r.status != 201 || r.body["state"] != "mismatched" || r.body["counted"] != false || hasCode {
+			t.Fatalf("mismatching entry: %d %s", r.status, r.raw)
+		}
+		if r := e.do(t, officer, "GET", base+"/turnout", ""); r.status != 200 || num(r.body["ballots"]) != 0 || num(r.body["mismatched"]) != 1 {
+			t.Fatalf("turnout: %d %s", r.status, r.raw)
+		}
+		if r := e.do(t, officer, "POST", base+"/close", ""); r.status != 200 {
+			t.Fatalf("close: %d %s", r.status, r.raw)
+		}
+		r = e.do(t, officer, "GET", base+"/result", "")
+		if r.status != 200 || num(r.body["counted"]) != 0 || num(r.body["mismatched"]) != 1 || num(r.body["pending"]) != 0 {
+			t.Fatalf("result: %d %s", r.status, r.raw)
+		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,8 +83,23 @@ type Decision struct {
 	Matters     []Matter // in agenda order
 }
 
+// BallotState says whether a stored ballot counts. An online ballot is
+// counted at once; an off-line (paper) ballot is entered twice by two
+// different officers: pending after the first entry, counted when the
+// second agrees with it, mismatched (flagged, not counted) when it does not.
+type BallotState string
+
+const (
+	BallotCounted    BallotState = "counted"    // 计票
+	BallotPending    BallotState = "pending"    // 待第二人复核
+	BallotMismatched BallotState = "mismatched" // 两次录入不一致
+)
+
 // StoredBallot is a ballot as kept: who cast it, how, when, and the hash of
-// the receipt code handed to the voter.
+// the receipt code handed to the voter. For an off-line ballot Channel,
+// Choices and Spoiled are the first entry and the Second fields the
+// confirming one; a pending ballot's ReceiptHash is a random placeholder
+// whose code nobody holds.
 type StoredBallot struct {
 	ID          int64
 	CityID      int64
@@ -93,8 +109,17 @@ type StoredBallot struct {
 	Choices     map[MatterID]Choice
 	Spoiled     bool
 	ReceiptHash []byte
-	CastBy      int64 // user who entered it
+	CastBy      int64 // user who entered it (the first entry of an off-line ballot)
 	CastAt      time.Time
+	State       BallotState
+	ScanSHA256  string // hex SHA-256 of the scan or photo of the paper ballot, if any
+	ScanName    string // its file name
+
+	SecondBy      int64 // user who made the confirming entry; 0 before it
+	SecondChannel Channel
+	SecondChoices map[MatterID]Choice
+	SecondSpoiled bool
+	SecondAt      time.Time
 }
 
 // Ballot returns the ballot as the tally counts it.
@@ -121,6 +146,13 @@ type Store interface {
 	// CastBallot stores a ballot of an open decision; a second ballot of
 	// the same person fails with ECONFLICT.
 	CastBallot(ctx context.Context, b *StoredBallot) error
+	// FindBallot returns the ballot of a person in a decision, or
+	// ENOTFOUND.
+	FindBallot(ctx context.Context, id int64, person PersonID) (*StoredBallot, error)
+	// ConfirmBallot stores the second entry of a pending off-line ballot
+	// of an open decision with its new State and ReceiptHash; it fails
+	// with ECONFLICT when the ballot is no longer pending.
+	ConfirmBallot(ctx context.Context, b *StoredBallot) error
 	// Ballots lists the ballots of a decision.
 	Ballots(ctx context.Context, id int64) ([]*StoredBallot, error)
 	// FindReceipt returns the ballot with the receipt hash, or ENOTFOUND.
@@ -459,52 +491,82 @@ type Vote struct {
 	Channel Channel
 	Choices map[MatterID]Choice
 	Spoiled bool
+	// ScanSHA256 and ScanName identify the scan or photo of a paper
+	// ballot (hex SHA-256 of the file and its name); off-line entries only.
+	ScanSHA256 string
+	ScanName   string
 }
 
-// Cast records the ballot of one person of the frozen electorate and
-// returns the receipt code, shown only this once. A resident votes online
-// for the person whose frozen parts hold the resident's parts; an officer
-// enters an off-line ballot for a named person. A second ballot of the same
-// person fails with ECONFLICT.
-func (s *Service) Cast(ctx context.Context, id int64, v Vote) (string, error) {
+// Cast is the outcome of casting or entering a ballot: its state and, once
+// it counts, the receipt code (shown only this once). Channel, Choices and
+// Spoiled are those of this entry.
+type Cast struct {
+	State      BallotState
+	Code       string // "" unless State is BallotCounted
+	DecisionID int64
+	Channel    Channel
+	Choices    map[MatterID]Choice
+	Spoiled    bool
+	At         time.Time
+}
+
+// Cast records the ballot of one person of the frozen electorate. A
+// resident votes online for the person whose frozen parts hold the
+// resident's parts; the ballot counts at once and its receipt code is
+// returned, shown only this once. An officer enters an off-line ballot for
+// a named person by double entry: the first entry is kept pending and not
+// counted; a second entry by another officer, made without seeing the
+// first, makes the ballot counted (and hands out its receipt code) when
+// both agree on channel, choices and spoiling, and mismatched (flagged,
+// not counted) when they differ. The officer of the first entry cannot
+// make the second (EFORBIDDEN). Any other second ballot of a person fails
+// with ECONFLICT.
+func (s *Service) Cast(ctx context.Context, id int64, v Vote) (*Cast, error) {
 	a, err := actor(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if a.ReadOnly {
-		return "", huanxin.Errorf(huanxin.EFORBIDDEN, "只读凭证不能投票 a read-only token cannot vote")
+		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "只读凭证不能投票 a read-only token cannot vote")
 	}
 	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if d.Status != StatusOpen {
-		return "", huanxin.Errorf(huanxin.EINVALID, "表决状态为“%s”，不在投票期内 the decision is %s, not open for voting", d.Status, d.Status)
+		return nil, huanxin.Errorf(huanxin.EINVALID, "表决状态为“%s”，不在投票期内 the decision is %s, not open for voting", d.Status, d.Status)
 	}
 	e, err := s.Store.Electorate(ctx, d.ID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var voter Voter
 	switch {
 	case a.Role == huanxin.RoleResident:
 		if v.Person != "" || (v.Channel != "" && v.Channel != ChannelOnline) {
-			return "", huanxin.Errorf(huanxin.EFORBIDDEN, "业主只能为本人在线投票 owners vote online for themselves only")
+			return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "业主只能为本人在线投票 owners vote online for themselves only")
+		}
+		if v.ScanSHA256 != "" || v.ScanName != "" {
+			return nil, huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "scan_sha256", Message: "线上投票没有扫描件 an online ballot has no scan"})
 		}
 		if voter, err = residentVoter(e, a.Scope.PartIDs, a.OwnerID); err != nil {
-			return "", err
+			return nil, err
 		}
 		v.Channel = ChannelOnline
 	case a.Role.CanEditRegister():
 		var ok bool
 		if voter, ok = e.Voter(v.Person); !ok {
-			return "", huanxin.Errorf(huanxin.EFORBIDDEN, "此人不在本次表决的投票人名单中 the person is not in the electorate of this vote")
+			return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "此人不在本次表决的投票人名单中 the person is not in the electorate of this vote")
 		}
 		if v.Channel == ChannelOnline || !slices.Contains(channels, v.Channel) {
-			return "", huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "channel", Message: "应为线下渠道 must be an off-line channel"})
+			return nil, huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "channel", Message: "应为线下渠道 must be an off-line channel"})
+		}
+		v.ScanName = strings.TrimSpace(v.ScanName)
+		if bad := validScan(v.ScanSHA256, v.ScanName); len(bad) > 0 {
+			return nil, huanxin.Invalid("输入有误 invalid input", bad...)
 		}
 	default:
-		return "", huanxin.Errorf(huanxin.EFORBIDDEN, "无权投票 you may not vote")
+		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "无权投票 you may not vote")
 	}
 	choices := map[MatterID]Choice{}
 	for _, m := range d.Matters {
@@ -513,25 +575,79 @@ func (s *Service) Cast(ctx context.Context, id int64, v Vote) (string, error) {
 			continue
 		}
 		if c != Agree && c != Oppose && c != Abstain {
-			return "", huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "choices." + strconv.FormatInt(int64(m.ID), 10), Message: "取值无效 invalid choice"})
+			return nil, huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "choices." + strconv.FormatInt(int64(m.ID), 10), Message: "取值无效 invalid choice"})
 		}
 		choices[m.ID] = c
 	}
 	for id := range v.Choices {
 		if _, ok := choices[id]; !ok && !slices.ContainsFunc(d.Matters, func(m Matter) bool { return m.ID == id }) {
-			return "", huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "choices", Message: "不是本次表决的事项 not a matter of this decision"})
+			return nil, huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "choices", Message: "不是本次表决的事项 not a matter of this decision"})
 		}
 	}
 	code, hash, err := newReceipt()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	b := &StoredBallot{CityID: d.CityID, DecisionID: d.ID, Person: voter.ID, Channel: v.Channel, Choices: choices,
-		Spoiled: v.Spoiled, ReceiptHash: hash, CastBy: a.UserID}
-	if err := s.Store.CastBallot(ctx, b); err != nil {
-		return "", err
+	out := &Cast{State: BallotCounted, Code: code, DecisionID: d.ID, Channel: v.Channel, Choices: choices, Spoiled: v.Spoiled}
+	if v.Channel == ChannelOnline {
+		b := &StoredBallot{CityID: d.CityID, DecisionID: d.ID, Person: voter.ID, Channel: v.Channel, Choices: choices,
+			Spoiled: v.Spoiled, ReceiptHash: hash, CastBy: a.UserID, State: BallotCounted}
+		if err := s.Store.CastBallot(ctx, b); err != nil {
+			return nil, err
+		}
+		out.At = b.CastAt
+		return out, nil
 	}
-	return code, nil
+	prev, err := s.Store.FindBallot(ctx, d.ID, voter.ID)
+	switch {
+	case huanxin.ErrorCode(err) == huanxin.ENOTFOUND:
+		// The first entry: kept pending under a placeholder receipt hash
+		// whose code is thrown away.
+		b := &StoredBallot{CityID: d.CityID, DecisionID: d.ID, Person: voter.ID, Channel: v.Channel, Choices: choices,
+			Spoiled: v.Spoiled, ReceiptHash: hash, CastBy: a.UserID, State: BallotPending, ScanSHA256: v.ScanSHA256,
+			ScanName: v.ScanName}
+		if err := s.Store.CastBallot(ctx, b); err != nil {
+			return nil, err
+		}
+		out.State, out.Code, out.At = BallotPending, "", b.CastAt
+		return out, nil
+	case err != nil:
+		return nil, err
+	case prev.State != BallotPending:
+		return nil, huanxin.Errorf(huanxin.ECONFLICT, "此人已投票，不能重复投票 this person has already voted")
+	case prev.CastBy == a.UserID:
+		return nil, huanxin.Errorf(huanxin.EFORBIDDEN,
+			"复核录入须由另一名工作人员完成，您已录入过此票 the confirming entry must be made by another officer; you made the first entry")
+	}
+	prev.SecondBy, prev.SecondChannel, prev.SecondChoices, prev.SecondSpoiled = a.UserID, v.Channel, choices, v.Spoiled
+	if prev.ScanSHA256 == "" {
+		prev.ScanSHA256, prev.ScanName = v.ScanSHA256, v.ScanName
+	}
+	if prev.Channel == v.Channel && prev.Spoiled == v.Spoiled && maps.Equal(prev.Choices, choices) {
+		prev.State, prev.ReceiptHash = BallotCounted, hash
+	} else {
+		prev.State, out.Code = BallotMismatched, ""
+	}
+	if err := s.Store.ConfirmBallot(ctx, prev); err != nil {
+		return nil, err
+	}
+	out.State, out.At = prev.State, prev.SecondAt
+	return out, nil
+}
+
+// validScan checks the hex SHA-256 and the file name of a scan.
+func validScan(sum, name string) []huanxin.FieldError {
+	var bad []huanxin.FieldError
+	if len(sum) != 0 && (len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "") {
+		bad = append(bad, huanxin.FieldError{Field: "scan_sha256", Message: "应为64位小写十六进制 must be 64 lower-case hex digits"})
+	}
+	if utf8.RuneCountInString(name) > 255 {
+		bad = append(bad, huanxin.FieldError{Field: "scan_name", Message: "过长 too long (max 255)"})
+	}
+	if sum == "" && name != "" {
+		bad = append(bad, huanxin.FieldError{Field: "scan_sha256", Message: "必填 required with scan_name"})
+	}
+	return bad
 }
 
 // residentVoter finds the one voting person whose frozen parts hold the
@@ -624,10 +740,30 @@ func (s *Service) Result(ctx context.Context, id int64) (Result, error) {
 	return s.tally(ctx, d)
 }
 
-// Turnout is who has taken part so far, without their choices.
+// Turnout is who has taken part so far, without their choices. Ballots
+// and Participating count the counted ballots only; Pending and Mismatched
+// are the paper ballots awaiting their second entry and those whose two
+// entries differ.
 type Turnout struct {
 	Electorate, Participating Count
 	Ballots                   int
+	Pending, Mismatched       int
+}
+
+// counted splits stored ballots into those that count and the numbers of
+// pending and mismatched paper ballots.
+func counted(stored []*StoredBallot) (out []*StoredBallot, pending, mismatched int) {
+	for _, b := range stored {
+		switch b.State {
+		case BallotCounted:
+			out = append(out, b)
+		case BallotPending:
+			pending++
+		case BallotMismatched:
+			mismatched++
+		}
+	}
+	return out, pending, mismatched
 }
 
 // Turnout returns the participation in an open or closed decision: the
@@ -652,7 +788,9 @@ func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
 	if err != nil {
 		return Turnout{}, err
 	}
-	t := Turnout{Electorate: Count{Area: e.TotalArea, Persons: e.TotalPersons}, Ballots: len(stored)}
+	stored, pending, mismatched := counted(stored)
+	t := Turnout{Electorate: Count{Area: e.TotalArea, Persons: e.TotalPersons}, Ballots: len(stored), Pending: pending,
+		Mismatched: mismatched}
 	for _, b := range stored {
 		if v, ok := e.Voter(b.Person); ok {
 			t.Participating.Area += v.Area
@@ -686,11 +824,52 @@ func (s *Service) tally(ctx context.Context, d *Decision) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	stored, pending, mismatched := counted(stored)
 	bs := make([]Ballot, len(stored))
 	for i, b := range stored {
 		bs[i] = b.Ballot()
 	}
-	return Tally(e, d.Matters, bs), nil
+	r := Tally(e, d.Matters, bs)
+	r.Pending, r.Mismatched = pending, mismatched
+	return r, nil
+}
+
+// PaperEntry is an off-line ballot that does not count yet: pending its
+// second entry, or mismatched and flagged for review. It shows who entered
+// it, never its choices.
+type PaperEntry struct {
+	Person    PersonID
+	Channel   Channel // of the first entry
+	State     BallotState
+	EnteredBy int64
+	EnteredAt time.Time
+	SecondBy  int64 // 0 while pending
+	ScanName  string
+}
+
+// PaperEntries lists the pending and mismatched paper ballots of a
+// decision, for the officers who run it.
+func (s *Service) PaperEntries(ctx context.Context, id int64) ([]PaperEntry, error) {
+	a, err := officer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := s.Store.Ballots(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []PaperEntry
+	for _, b := range stored {
+		if b.State == BallotPending || b.State == BallotMismatched {
+			out = append(out, PaperEntry{Person: b.Person, Channel: b.Channel, State: b.State, EnteredBy: b.CastBy,
+				EnteredAt: b.CastAt, SecondBy: b.SecondBy, ScanName: b.ScanName})
+		}
+	}
+	return out, nil
 }
 
 // RegisterRow is one ballot of the ballot register.
@@ -732,6 +911,7 @@ func (s *Service) BallotRegister(ctx context.Context, id int64) (*Decision, []Re
 	if err != nil {
 		return nil, nil, err
 	}
+	stored, _, _ = counted(stored)
 	slices.SortFunc(stored, func(x, y *StoredBallot) int { return bytes.Compare(x.ReceiptHash, y.ReceiptHash) })
 	rows := make([]RegisterRow, len(stored))
 	for i, b := range stored {

@@ -97,12 +97,16 @@ type MatterResult struct {
 
 // Result is the tally of a vote: one MatterResult per matter in agenda order,
 // the number of ballots counted and the rejected ballots sorted by person,
-// reason and channel.
+// reason and channel. Pending and Mismatched are the paper ballots left out
+// of the tally because their second entry is missing or differs from the
+// first; Tally leaves them 0, the service sets them.
 type Result struct {
 	Electorate Count
 	Counted    int
 	Matters    []MatterResult
 	Rejected   []Rejection
+	Pending    int
+	Mismatched int
 }
 
 func condition(num, den int64, b Bound, binding bool) Condition {

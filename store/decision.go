@@ -290,9 +290,9 @@ func (db *DB) CastBallot(ctx context.Context, b *decision.StoredBallot) error {
 		if status != decision.StatusOpen {
 			return huanxin.Errorf(huanxin.EINVALID, "表决不在投票期内 the decision is not open for voting")
 		}
-		id, err := tx.insertID(`INSERT INTO ballots (city_id, decision_id, person, channel, choices, spoiled, receipt_hash, cast_by, cast_at)
-			VALUES (?,?,?,?,?,?,?,?,?)`, b.CityID, b.DecisionID, string(b.Person), string(b.Channel), choices, b.Spoiled,
-			b.ReceiptHash, b.CastBy, micro(tx.now))
+		id, err := tx.insertID(`INSERT INTO ballots (city_id, decision_id, person, channel, choices, spoiled, receipt_hash, cast_by, cast_at,
+			state, scan_sha256, scan_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, b.CityID, b.DecisionID, string(b.Person), string(b.Channel),
+			choices, b.Spoiled, b.ReceiptHash, b.CastBy, micro(tx.now), string(b.State), b.ScanSHA256, b.ScanName)
 		if err != nil {
 			return err
 		}
@@ -305,17 +305,65 @@ func (db *DB) CastBallot(ctx context.Context, b *decision.StoredBallot) error {
 	return err
 }
 
-const ballotCols = "id, city_id, decision_id, person, channel, choices, spoiled, receipt_hash, cast_by, cast_at"
+// ConfirmBallot stores the second entry of a pending off-line ballot of an
+// open decision, with its new state and receipt hash. Of concurrent second
+// entries exactly one is stored; the others fail with ECONFLICT.
+func (db *DB) ConfirmBallot(ctx context.Context, b *decision.StoredBallot) error {
+	second, err := choicesJSON(b.SecondChoices)
+	if err != nil {
+		return err
+	}
+	return db.WithTx(ctx, func(tx *Tx) error {
+		var status decision.Status
+		if err := tx.queryRow("SELECT status FROM decisions WHERE city_id = ? AND id = ?"+db.forUpdate(), b.CityID, b.DecisionID).
+			Scan(&status); err != nil {
+			return err
+		}
+		if status != decision.StatusOpen {
+			return huanxin.Errorf(huanxin.EINVALID, "表决不在投票期内 the decision is not open for voting")
+		}
+		res, err := tx.exec(`UPDATE ballots SET state = ?, receipt_hash = ?, scan_sha256 = ?, scan_name = ?, second_by = ?,
+			second_channel = ?, second_choices = ?, second_spoiled = ?, second_at = ? WHERE id = ? AND state = ?`,
+			string(b.State), b.ReceiptHash, b.ScanSHA256, b.ScanName, b.SecondBy, string(b.SecondChannel), second, b.SecondSpoiled,
+			micro(tx.now), b.ID, string(decision.BallotPending))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return huanxin.Errorf(huanxin.ECONFLICT, "此票已复核录入，请刷新 the ballot's second entry has already been made; reload")
+		}
+		b.SecondAt = tx.now
+		return tx.Audit(b.CityID, audit.ActionUpdate, entityBallot, b.ID, b, string(b.State))
+	})
+}
+
+const ballotCols = `id, city_id, decision_id, person, channel, choices, spoiled, receipt_hash, cast_by, cast_at,
+	state, scan_sha256, scan_name, second_by, second_channel, second_choices, second_spoiled, second_at`
 
 func scanBallot(sc interface{ Scan(...any) error }) (*decision.StoredBallot, error) {
 	b := new(decision.StoredBallot)
-	var choices string
+	var choices, second string
 	if err := sc.Scan(&b.ID, &b.CityID, &b.DecisionID, &b.Person, &b.Channel, &choices, &b.Spoiled, &b.ReceiptHash,
-		&b.CastBy, stamp{&b.CastAt}); err != nil {
+		&b.CastBy, stamp{&b.CastAt}, &b.State, &b.ScanSHA256, &b.ScanName, &b.SecondBy, &b.SecondChannel, &second,
+		&b.SecondSpoiled, stamp{&b.SecondAt}); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(choices), &b.Choices); err != nil {
 		return nil, err
+	}
+	if second != "" {
+		if err := json.Unmarshal([]byte(second), &b.SecondChoices); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// FindBallot returns the ballot of a person in a decision, or ENOTFOUND.
+func (db *DB) FindBallot(ctx context.Context, id int64, person decision.PersonID) (*decision.StoredBallot, error) {
+	b, err := scanBallot(db.queryRow(ctx, "SELECT "+ballotCols+" FROM ballots WHERE decision_id = ? AND person = ?", id, string(person)))
+	if err != nil {
+		return nil, mapErr(err)
 	}
 	return b, nil
 }
@@ -338,9 +386,11 @@ func (db *DB) Ballots(ctx context.Context, id int64) ([]*decision.StoredBallot, 
 	return out, rows.Err()
 }
 
-// FindReceipt returns the ballot with the receipt hash, or ENOTFOUND.
+// FindReceipt returns the counted ballot with the receipt hash, or
+// ENOTFOUND.
 func (db *DB) FindReceipt(ctx context.Context, hash []byte) (*decision.StoredBallot, error) {
-	b, err := scanBallot(db.queryRow(ctx, "SELECT "+ballotCols+" FROM ballots WHERE receipt_hash = ?", hash))
+	b, err := scanBallot(db.queryRow(ctx, "SELECT "+ballotCols+" FROM ballots WHERE receipt_hash = ? AND state = ?", hash,
+		string(decision.BallotCounted)))
 	if err != nil {
 		return nil, mapErr(err)
 	}

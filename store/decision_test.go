@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -73,7 +74,7 @@ func TestDecisionStore(t *testing.T) {
 				defer wg.Done()
 				errs[i] = db.CastBallot(ctx, &decision.StoredBallot{CityID: d.CityID, DecisionID: d.ID, Person: e.Voters[0].ID,
 					Channel: decision.ChannelOnline, Choices: map[decision.MatterID]decision.Choice{d.Matters[0].ID: decision.Agree},
-					ReceiptHash: decision.ReceiptHash(string(rune('A' + i%26))), CastBy: 1})
+					ReceiptHash: decision.ReceiptHash(string(rune('A' + i%26))), CastBy: 1, State: decision.BallotCounted})
 			}()
 		}
 		wg.Wait()
@@ -95,6 +96,36 @@ func TestDecisionStore(t *testing.T) {
 		}
 		if _, err := db.FindReceipt(ctx, decision.ReceiptHash("none")); huanxin.ErrorCode(err) != huanxin.ENOTFOUND {
 			t.Fatalf("missing receipt: %v", err)
+		}
+		// A paper ballot's first entry is pending, without a receipt; its
+		// second entry is stored once.
+		paper := &decision.StoredBallot{CityID: d.CityID, DecisionID: d.ID, Person: "owner:998", Channel: decision.ChannelPaperDoor,
+			Choices: map[decision.MatterID]decision.Choice{d.Matters[0].ID: decision.Oppose}, ReceiptHash: decision.ReceiptHash("placeholder"),
+			CastBy: 1, State: decision.BallotPending, ScanSHA256: strings.Repeat("0", 64), ScanName: "scan.pdf"}
+		if err := db.CastBallot(ctx, paper); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.FindReceipt(ctx, paper.ReceiptHash); huanxin.ErrorCode(err) != huanxin.ENOTFOUND {
+			t.Fatalf("receipt of a pending ballot: %v", err)
+		}
+		paper.State, paper.ReceiptHash = decision.BallotCounted, decision.ReceiptHash("confirmed")
+		paper.SecondBy, paper.SecondChannel, paper.SecondChoices = 2, paper.Channel, paper.Choices
+		if err := db.ConfirmBallot(ctx, paper); err != nil || paper.SecondAt.IsZero() {
+			t.Fatalf("confirm: %v", err)
+		}
+		if err := db.ConfirmBallot(ctx, paper); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
+			t.Fatalf("second confirmation: %v", err)
+		}
+		got2, err := db.FindBallot(ctx, d.ID, "owner:998")
+		if err != nil || got2.State != decision.BallotCounted || got2.SecondBy != 2 || got2.ScanName != "scan.pdf" ||
+			got2.SecondChoices[d.Matters[0].ID] != decision.Oppose || got2.SecondAt.IsZero() {
+			t.Fatalf("confirmed ballot %+v %v", got2, err)
+		}
+		if r, err := db.FindReceipt(ctx, decision.ReceiptHash("confirmed")); err != nil || r.ID != paper.ID {
+			t.Fatalf("receipt of the confirmed ballot: %+v %v", r, err)
+		}
+		if _, err := db.FindBallot(ctx, d.ID, "owner:997"); huanxin.ErrorCode(err) != huanxin.ENOTFOUND {
+			t.Fatalf("missing ballot: %v", err)
 		}
 		if err := db.SetDecisionStatus(ctx, d.ID, decision.StatusOpen, decision.StatusClosed); err != nil {
 			t.Fatal(err)

@@ -2,6 +2,10 @@ package web
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -336,7 +340,9 @@ type decisionPage struct {
 	Action     string // the next action's name, or ""
 	CanRun     bool
 	Ballot     *ballotForm
-	Receipt    string // receipt code of a ballot just entered
+	Receipt    string           // receipt code of a ballot just counted
+	EntryState string           // state of an off-line ballot just entered: pending or mismatched
+	Entries    []paperEntryView // pending and mismatched paper ballots, for officers
 	Result     *resultView
 	Turnout    *decision.Turnout // while open
 }
@@ -354,17 +360,32 @@ type stepView struct {
 	At            time.Time
 }
 
+// ballotForm is the off-line ballot form: the first entry of a ballot, or
+// the confirming entry (第二人复核录入) of a pending one, which shows none
+// of the first entry's choices.
 type ballotForm struct {
-	Persons  []option
-	Channels []option
+	Persons      []option
+	Channels     []option
+	Confirm      string // the person whose pending ballot is entered a second time
+	ConfirmLabel string
+}
+
+// paperEntryView is a pending or mismatched paper ballot on the decision page.
+type paperEntryView struct {
+	Person, Label, Channel, State string
+	EnteredBy                     int64
+	EnteredAt                     time.Time
+	Pending                       bool
 }
 
 type resultView struct {
-	Area     string
-	Persons  int64
-	Counted  int
-	Rejected int
-	Matters  []matterResultView
+	Area       string
+	Persons    int64
+	Counted    int
+	Rejected   int
+	Pending    int
+	Mismatched int
+	Matters    []matterResultView
 }
 
 type matterResultView struct {
@@ -382,10 +403,12 @@ type conditionRow struct {
 }
 
 func (p *Pages) decisionShow(w http.ResponseWriter, r *http.Request) {
-	p.showDecision(w, r, http.StatusOK, "")
+	p.showDecision(w, r, http.StatusOK, nil)
 }
 
-func (p *Pages) showDecision(w http.ResponseWriter, r *http.Request, status int, receipt string) {
+// showDecision renders a decision; entered is the ballot just cast or
+// entered, if any.
+func (p *Pages) showDecision(w http.ResponseWriter, r *http.Request, status int, entered *decision.Cast) {
 	if !p.decisionsOn(w, r) {
 		return
 	}
@@ -400,7 +423,13 @@ func (p *Pages) showDecision(w http.ResponseWriter, r *http.Request, status int,
 		p.fail(w, r, err)
 		return
 	}
-	pg := &decisionPage{Base: p.base(r, "decision.title"), D: d, Badge: statusBadge(d.Status), CanRun: canEdit(r), Receipt: receipt}
+	pg := &decisionPage{Base: p.base(r, "decision.title"), D: d, Badge: statusBadge(d.Status), CanRun: canEdit(r)}
+	if entered != nil {
+		pg.Receipt = entered.Code
+		if entered.State != decision.BallotCounted {
+			pg.EntryState = string(entered.State)
+		}
+	}
 	pg.Title = d.Title
 	l := pg.Lang
 	if e, err := p.Reg.Estates().Get(ctx, d.EstateID); err == nil {
@@ -430,9 +459,32 @@ func (p *Pages) showDecision(w http.ResponseWriter, r *http.Request, status int,
 			p.fail(w, r, err)
 			return
 		}
-		bf := &ballotForm{}
+		entries, err := p.Decisions.PaperEntries(ctx, d.ID)
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		labels := map[decision.PersonID]string{}
 		for _, v := range e.Voters {
-			bf.Persons = append(bf.Persons, option{Value: string(v.ID), Label: personLabel(l, v)})
+			labels[v.ID] = personLabel(l, v)
+		}
+		entered := map[decision.PersonID]bool{}
+		bf := &ballotForm{}
+		confirm := decision.PersonID(r.URL.Query().Get("confirm"))
+		for _, en := range entries {
+			entered[en.Person] = true
+			pending := en.State == decision.BallotPending
+			pg.Entries = append(pg.Entries, paperEntryView{Person: string(en.Person), Label: labels[en.Person],
+				Channel: i18n.T(l, "channel."+string(en.Channel)), State: i18n.T(l, "ballotstate."+string(en.State)),
+				EnteredBy: en.EnteredBy, EnteredAt: en.EnteredAt, Pending: pending})
+			if pending && en.Person == confirm {
+				bf.Confirm, bf.ConfirmLabel = string(en.Person), labels[en.Person]
+			}
+		}
+		for _, v := range e.Voters {
+			if !entered[v.ID] {
+				bf.Persons = append(bf.Persons, option{Value: string(v.ID), Label: labels[v.ID]})
+			}
 		}
 		bf.Channels = options(offlineChannels, func(c decision.Channel) string { return string(c) },
 			func(c decision.Channel) string { return i18n.T(l, "channel."+string(c)) }, "")
@@ -495,7 +547,8 @@ func (p *Pages) scopeText(r *http.Request, d *decision.Decision) string {
 }
 
 func resultViewOf(l string, res decision.Result) *resultView {
-	v := &resultView{Area: res.Electorate.Area.String(), Persons: res.Electorate.Persons, Counted: res.Counted, Rejected: len(res.Rejected)}
+	v := &resultView{Area: res.Electorate.Area.String(), Persons: res.Electorate.Persons, Counted: res.Counted, Rejected: len(res.Rejected),
+		Pending: res.Pending, Mismatched: res.Mismatched}
 	for _, m := range res.Matters {
 		binding := m.Item.Rule().Binding
 		mv := matterResultView{Title: m.Title, ItemLabel: itemLabel(l, m.Item), Outcome: i18n.T(l, "outcome."+string(m.Outcome)),
@@ -578,8 +631,9 @@ func choicesOf(r *http.Request, d *decision.Decision) (map[decision.MatterID]dec
 	return out, all
 }
 
-// ballotEnter records an off-line ballot entered by an officer and shows
-// its receipt code once.
+// ballotEnter records an entry of an off-line ballot made by an officer,
+// with the SHA-256 and name of its uploaded scan (the file itself is not
+// kept), and shows its state, and its receipt code once it counts.
 func (p *Pages) ballotEnter(w http.ResponseWriter, r *http.Request) {
 	if !p.decisionsOn(w, r) {
 		return
@@ -596,13 +650,28 @@ func (p *Pages) ballotEnter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	choices, _ := choicesOf(r, d)
-	code, err := p.Decisions.Cast(ctx, id, decision.Vote{Person: decision.PersonID(r.PostFormValue("person")),
-		Channel: decision.Channel(r.PostFormValue("channel")), Choices: choices, Spoiled: r.PostFormValue("spoiled") == "1"})
+	v := decision.Vote{Person: decision.PersonID(r.PostFormValue("person")),
+		Channel: decision.Channel(r.PostFormValue("channel")), Choices: choices, Spoiled: r.PostFormValue("spoiled") == "1"}
+	f, hdr, err := r.FormFile("scan")
+	switch {
+	case err == nil:
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		v.ScanSHA256, v.ScanName = hex.EncodeToString(h.Sum(nil)), hdr.Filename
+	case !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart):
+		p.fail(w, r, huanxin.Errorf(huanxin.EINVALID, "扫描件读取失败 the scan could not be read: %v", err))
+		return
+	}
+	c, err := p.Decisions.Cast(ctx, id, v)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	p.showDecision(w, r, http.StatusOK, code)
+	p.showDecision(w, r, http.StatusOK, c)
 }
 
 // openDecisions lists the open decisions of the given estates.

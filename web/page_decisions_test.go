@@ -1,8 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -142,12 +147,36 @@ func TestDecisionPages(t *testing.T) {
 			t.Errorf("resident closing: %d", rec.Code)
 		}
 
-		// The officer enters the other owner's paper ballot; both agree on
-		// the rebuild: 2/2 persons and 140/140 m², so it passes.
-		rec, body = f.do(t, f.officer, "POST", "/decisions/"+did+"/ballots", url.Values{
-			"person": {personOf(t, db, d.ID, parts[1].ID)}, "channel": {"paper_onsite"}, "m_" + m0: {"1"}, "m_" + m1: {"3"}})
+		// The officer enters the other owner's paper ballot with a scan: the
+		// first entry is pending and not counted.
+		person1 := personOf(t, db, d.ID, parts[1].ID)
+		paper := url.Values{"person": {person1}, "channel": {"paper_onsite"}, "m_" + m0: {"1"}, "m_" + m1: {"3"}}
+		rec, body = f.doMultipart(t, f.officer, "/decisions/"+did+"/ballots", paper, "scan", "ballot.jpg", []byte("scan of the ballot"))
 		wantStatus(t, rec, body, http.StatusOK)
-		wantContains(t, body, "纸质选票已录入")
+		wantContains(t, body, "纸质选票首次录入已保存", "待复核纸质选票：1 张", "参与人数 1 / 2", "待复核与不一致的纸质选票",
+			`href="/decisions/`+did+`?confirm=`+strings.ReplaceAll(person1, ":", "%3a")+`#paper-h"`, "#"+strconv.FormatInt(f.officer.UserID, 10))
+		wantAbsent(t, body, `class="receipt-code"`)
+		stored, err := db.FindBallot(sysCtx(), d.ID, decision.PersonID(person1))
+		if sum := sha256.Sum256([]byte("scan of the ballot")); err != nil || stored.State != decision.BallotPending ||
+			stored.ScanSHA256 != hex.EncodeToString(sum[:]) || stored.ScanName != "ballot.jpg" {
+			t.Fatalf("pending ballot %+v %v", stored, err)
+		}
+		// The confirming form names the person and shows none of the first
+		// entry's choices.
+		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did+"?confirm="+url.QueryEscape(person1), nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, "第二人复核录入", `<input type="hidden" name="person" value="`+person1+`">`, `enctype="multipart/form-data"`)
+		wantAbsent(t, body, "checked", "selected")
+		// The same officer cannot confirm it.
+		rec, body = f.do(t, f.officer, "POST", "/decisions/"+did+"/ballots", cloneValues(paper, "POST"))
+		wantStatus(t, rec, body, http.StatusForbidden)
+		// Another officer's matching entry counts it; both agree on the
+		// rebuild: 2/2 persons and 140/140 m², so it passes.
+		second := &huanxin.Actor{UserID: f.officer.UserID + 1000, Name: "李复核", Role: huanxin.RoleCommunity, Scope: f.officer.Scope}
+		rec, body = f.do(t, second, "POST", "/decisions/"+did+"/ballots", cloneValues(paper, "POST"))
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, "纸质选票已录入", "参与人数 2 / 2")
+		wantAbsent(t, body, "待复核纸质选票")
 		if !regexp.MustCompile(`<strong class="receipt-code">[A-Z2-7]{16}</strong>`).MatchString(body) {
 			t.Errorf("no receipt code for the paper ballot")
 		}
@@ -166,6 +195,37 @@ func TestDecisionPages(t *testing.T) {
 			t.Fatalf("ballot register is not an xlsx download: %q", rec.Header())
 		}
 	})
+}
+
+// doMultipart posts a multipart form with one file.
+func (f *adminFixture) doMultipart(t *testing.T, a *huanxin.Actor, target string, form url.Values, field, name string, file []byte) (*httptest.ResponseRecorder, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	form.Set("csrf", adminTestCSRF)
+	for k, vs := range form {
+		for _, v := range vs {
+			if err := mw.WriteField(k, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fw, err := mw.CreateFormFile(field, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.Write(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("POST", target, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req = req.WithContext(huanxin.NewContextWithActor(req.Context(), a))
+	rec := httptest.NewRecorder()
+	f.mux.ServeHTTP(rec, req)
+	return rec, rec.Body.String()
 }
 
 // cloneValues copies a form for a POST, or gives nil for a GET.

@@ -131,12 +131,12 @@ func (p *Pages) voteCast(w http.ResponseWriter, r *http.Request) {
 		p.showVote(w, r, http.StatusBadRequest, choices, i18n.T(lang(r), "vote.incomplete"))
 		return
 	}
-	code, err := p.Decisions.Cast(r.Context(), id, decision.Vote{Choices: choices})
+	c, err := p.Decisions.Cast(r.Context(), id, decision.Vote{Choices: choices})
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	pg := &votePage{Base: p.voteBase(r, "vote.done"), Mode: "done", D: d, Code: code}
+	pg := &votePage{Base: p.voteBase(r, "vote.done"), Mode: "done", D: d, Code: c.Code}
 	p.render(w, r, http.StatusOK, "vote", pg)
 }
 

@@ -45,7 +45,13 @@ CREATE TABLE decision_voters (
 );
 
 -- One ballot per person and decision: the unique key is what refuses a
--- second ballot, however many arrive at once.
+-- second ballot, however many arrive at once. An off-line ballot is entered
+-- twice by two different officers (double entry): after the first entry it
+-- is 'pending' (its receipt_hash a random placeholder nobody holds), after
+-- a matching second entry 'counted' with the receipt handed out, after a
+-- differing one 'mismatched': flagged for review and not counted. Online
+-- ballots are 'counted' at once. A scan of the paper ballot is kept as the
+-- SHA-256 (hex) of the uploaded file and its name, not the file.
 CREATE TABLE ballots (
     id           INTEGER PRIMARY KEY,
     city_id      BIGINT  NOT NULL,
@@ -57,6 +63,14 @@ CREATE TABLE ballots (
     receipt_hash BLOB     NOT NULL,
     cast_by      BIGINT  NOT NULL,
     cast_at      BIGINT  NOT NULL,
+    state        TEXT    NOT NULL DEFAULT 'counted' CHECK (state IN ('counted', 'pending', 'mismatched')),
+    scan_sha256  TEXT    NOT NULL DEFAULT '',
+    scan_name    TEXT    NOT NULL DEFAULT '',
+    second_by      BIGINT  NOT NULL DEFAULT 0,
+    second_channel TEXT    NOT NULL DEFAULT '',
+    second_choices TEXT    NOT NULL DEFAULT '',
+    second_spoiled BOOLEAN NOT NULL DEFAULT FALSE,
+    second_at      BIGINT  NOT NULL DEFAULT 0,
     UNIQUE (city_id, decision_id, person)
 );
 CREATE INDEX ballots_receipt ON ballots(receipt_hash);
