@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -169,6 +170,23 @@ type Store interface {
 type Service struct {
 	Store    Store
 	Register *estate.Service
+
+	// electorates caches frozen electorates by decision ID: they never
+	// change once frozen, so every server may keep them, and casting does
+	// not reload thousands of voters per ballot.
+	electorates sync.Map
+}
+
+// electorate returns the frozen electorate of a decision.
+func (s *Service) electorate(ctx context.Context, id int64) (Electorate, error) {
+	if e, ok := s.electorates.Load(id); ok {
+		return e.(Electorate), nil
+	}
+	e, err := s.Store.Electorate(ctx, id)
+	if err == nil && len(e.Voters) > 0 {
+		s.electorates.Store(id, e)
+	}
+	return e, err
 }
 
 func actor(ctx context.Context) (*huanxin.Actor, error) {
@@ -536,7 +554,7 @@ func (s *Service) Cast(ctx context.Context, id int64, v Vote) (*Cast, error) {
 	if d.Status != StatusOpen {
 		return nil, huanxin.Errorf(huanxin.EINVALID, "表决状态为“%s”，不在投票期内 the decision is %s, not open for voting", d.Status, d.Status)
 	}
-	e, err := s.Store.Electorate(ctx, d.ID)
+	e, err := s.electorate(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -780,7 +798,7 @@ func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
 	if d.Status == StatusDraft || d.Status == StatusPublished {
 		return Turnout{}, huanxin.Errorf(huanxin.EINVALID, "尚未开始投票 voting has not opened")
 	}
-	e, err := s.Store.Electorate(ctx, d.ID)
+	e, err := s.electorate(ctx, d.ID)
 	if err != nil {
 		return Turnout{}, err
 	}
@@ -811,12 +829,12 @@ func (s *Service) Electorate(ctx context.Context, id int64) (Electorate, error) 
 	if err != nil {
 		return Electorate{}, err
 	}
-	return s.Store.Electorate(ctx, d.ID)
+	return s.electorate(ctx, d.ID)
 }
 
 // tally counts the stored ballots against the frozen electorate.
 func (s *Service) tally(ctx context.Context, d *Decision) (Result, error) {
-	e, err := s.Store.Electorate(ctx, d.ID)
+	e, err := s.electorate(ctx, d.ID)
 	if err != nil {
 		return Result{}, err
 	}
@@ -903,7 +921,7 @@ func (s *Service) BallotRegister(ctx context.Context, id int64) (*Decision, []Re
 	if d.Status == StatusDraft || d.Status == StatusPublished || d.Status == StatusOpen {
 		return nil, nil, huanxin.Errorf(huanxin.EINVALID, "投票结束后才能导出选票清册 the ballot register is available once voting has closed")
 	}
-	e, err := s.Store.Electorate(ctx, d.ID)
+	e, err := s.electorate(ctx, d.ID)
 	if err != nil {
 		return nil, nil, err
 	}
