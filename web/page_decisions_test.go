@@ -188,6 +188,10 @@ func TestDecisionPages(t *testing.T) {
 		wantStatus(t, rec, body, http.StatusOK)
 		wantContains(t, body, "已公布结果。", "确认生效", "<td class=\"num\">140.00</td>", "100.00%", "通过", "✓",
 			"参与面积", "同意人数", "≥ 2/3", "≥ 3/4", "征求意见")
+		// The printable public notice of the announced result.
+		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did+"/notice", nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, "业主共同决定结果公示", "公示期内", "≥ 2/3", "通过")
 		// The anonymised ballot register downloads as xlsx with one row per ballot.
 		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did+"/ballots.xlsx", nil)
 		wantStatus(t, rec, body, http.StatusOK)

@@ -93,6 +93,7 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /estates/{id}/decisions", p.edits(p.decisionCreate))
 	mux.HandleFunc("GET /decisions/{id}", p.signedIn(p.decisionShow))
 	mux.HandleFunc("GET /decisions/{id}/ballots.xlsx", p.signedIn(p.decisionBallots))
+	mux.HandleFunc("GET /decisions/{id}/notice", p.signedIn(p.decisionNotice))
 	mux.HandleFunc("POST /decisions/{id}/ballots", p.edits(p.ballotEnter))
 	mux.HandleFunc("POST /decisions/{id}/{action}", p.edits(p.decisionMove))
 	mux.HandleFunc("GET /vote", p.signedIn(p.voteList))
