@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"net/http"
@@ -138,13 +139,23 @@ type BallotRegister struct {
 	Items []RegisterRow `json:"items"`
 }
 
-// Turnout is the participation in a vote so far, without any choice.
+// Turnout is the participation in a vote so far, without any choice,
+// also per channel and per building.
 type Turnout struct {
+	Electorate    Count             `json:"electorate"`
+	Participating Count             `json:"participating"`
+	Ballots       int               `json:"ballots"`
+	ByChannel     map[string]Count  `json:"by_channel"`
+	ByBuilding    []BuildingTurnout `json:"by_building"`
+	Pending       int               `json:"pending"`
+	Mismatched    int               `json:"mismatched"`
+}
+
+// BuildingTurnout is the turnout within one building.
+type BuildingTurnout struct {
+	BuildingID    int64 `json:"building_id"`
 	Electorate    Count `json:"electorate"`
 	Participating Count `json:"participating"`
-	Ballots       int   `json:"ballots"`
-	Pending       int   `json:"pending"`
-	Mismatched    int   `json:"mismatched"`
 }
 
 // Count is an area (in hundredths of a square metre) and a number of
@@ -476,8 +487,16 @@ func (h decisionHandlers) turnout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	count := func(c decision.Count) Count { return Count{Area: int64(c.Area), Persons: c.Persons} }
-	WriteJSON(w, http.StatusOK, Turnout{Electorate: count(t.Electorate), Participating: count(t.Participating), Ballots: t.Ballots,
-		Pending: t.Pending, Mismatched: t.Mismatched})
+	out := Turnout{Electorate: count(t.Electorate), Participating: count(t.Participating), Ballots: t.Ballots,
+		Pending: t.Pending, Mismatched: t.Mismatched, ByChannel: map[string]Count{}, ByBuilding: []BuildingTurnout{}}
+	for c, n := range t.ByChannel {
+		out.ByChannel[string(c)] = count(n)
+	}
+	for b, bt := range t.ByBuilding {
+		out.ByBuilding = append(out.ByBuilding, BuildingTurnout{BuildingID: b, Electorate: count(bt.Electorate), Participating: count(bt.Participating)})
+	}
+	slices.SortFunc(out.ByBuilding, func(x, y BuildingTurnout) int { return cmp.Compare(x.BuildingID, y.BuildingID) })
+	WriteJSON(w, http.StatusOK, out)
 }
 
 func (h decisionHandlers) result(w http.ResponseWriter, r *http.Request) {

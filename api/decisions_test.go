@@ -39,6 +39,7 @@ func TestOpenAPIDecisionSchemasMatchTypes(t *testing.T) {
 		"DecisionTurnout":   reflect.TypeFor[api.Turnout](),
 		"BallotRegisterRow": reflect.TypeFor[api.RegisterRow](),
 		"BallotRegister":    reflect.TypeFor[api.BallotRegister](),
+		"BuildingTurnout":   reflect.TypeFor[api.BuildingTurnout](),
 	}
 	for name, typ := range types {
 		ref := d.Components.Schemas[name]
@@ -239,7 +240,9 @@ func TestDecisionsHTTP(t *testing.T) {
 		e.do(t, resident, "GET", base+"/result", "").wantError(t, 400, huanxin.EINVALID)
 		e.do(t, officer, "GET", base+"/result", "").wantError(t, 400, huanxin.EINVALID)
 		if r := e.do(t, officer, "GET", base+"/turnout", ""); r.status != 200 || num(r.body["ballots"]) != 2 ||
-			!reflect.DeepEqual(r.body["participating"], map[string]any{"area": float64(17064), "persons": float64(2)}) {
+			!reflect.DeepEqual(r.body["participating"], map[string]any{"area": float64(17064), "persons": float64(2)}) ||
+			!reflect.DeepEqual(r.body["by_channel"].(map[string]any)["online"], map[string]any{"area": float64(8532), "persons": float64(1)}) ||
+			len(r.body["by_building"].([]any)) == 0 {
 			t.Fatalf("turnout: %d %s", r.status, r.raw)
 		}
 		if r := e.do(t, officer, "POST", base+"/close", ""); r.status != 200 || r.body["status"] != "closed" {

@@ -170,15 +170,15 @@ func TestFreeze(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Electorate{TotalArea: 100 + 90 + 80 + 50 + 60 + 70 + 10 + 20 + 30, TotalPersons: 6, Voters: []Voter{
-		{ID: Developer, Parts: []VoterPart{{4, 50, estate.SourceRegister}, {5, 60, estate.SourceRegister}}, Area: 110},
+		{ID: Developer, Parts: []VoterPart{{PartID: 4, Area: 50, Source: estate.SourceRegister}, {PartID: 5, Area: 60, Source: estate.SourceRegister}}, Area: 110},
 		{ID: "owner:11", Owners: []int64{11, 12}, Representative: 12,
-			Parts: []VoterPart{{6, 70, estate.SourceRegister}, {7, 10, estate.SourceRegister}}, Area: 80},
+			Parts: []VoterPart{{PartID: 6, Area: 70, Source: estate.SourceRegister}, {PartID: 7, Area: 10, Source: estate.SourceRegister}}, Area: 80},
 		{ID: "owner:13", Owners: []int64{13, 14, 15}, Representative: 13,
-			Parts: []VoterPart{{8, 20, estate.SourceRegister}, {9, 30, estate.SourceRegister}}, Area: 50},
+			Parts: []VoterPart{{PartID: 8, Area: 20, Source: estate.SourceRegister}, {PartID: 9, Area: 30, Source: estate.SourceRegister}}, Area: 50},
 		{ID: "owner:7", Owners: []int64{7}, Representative: 7,
-			Parts: []VoterPart{{1, 100, estate.SourceRegister}, {2, 90, estate.SourceSurveyed}}, Area: 190},
-		{ID: "owner:8", Owners: []int64{8}, Representative: 8, Parts: []VoterPart{{3, 80, estate.SourceContract}}, Area: 80},
-		{ID: "part:10", Parts: []VoterPart{{10, 0, estate.SourceRegister}}},
+			Parts: []VoterPart{{PartID: 1, Area: 100, Source: estate.SourceRegister}, {PartID: 2, Area: 90, Source: estate.SourceSurveyed}}, Area: 190},
+		{ID: "owner:8", Owners: []int64{8}, Representative: 8, Parts: []VoterPart{{PartID: 3, Area: 80, Source: estate.SourceContract}}, Area: 80},
+		{ID: "part:10", Parts: []VoterPart{{PartID: 10, Area: 0, Source: estate.SourceRegister}}},
 	}}
 	if !reflect.DeepEqual(e, want) {
 		t.Fatalf("got  %+v\nwant %+v", e, want)

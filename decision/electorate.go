@@ -22,6 +22,7 @@ const Developer PersonID = "developer"
 // needs it. Nil areas are unknown.
 type PartInput struct {
 	PartID                       int64
+	BuildingID                   int64 // for turnout by building
 	Register, Surveyed, Contract *huanxin.Area
 	HeldByDeveloper              bool
 	Owners                       []int64 // owner IDs of the (co-)owners
@@ -33,9 +34,10 @@ type PartInput struct {
 // VoterPart is one part counted for a person, with the area used and its
 // source.
 type VoterPart struct {
-	PartID int64
-	Area   huanxin.Area
-	Source estate.AreaSource
+	PartID     int64
+	BuildingID int64
+	Area       huanxin.Area
+	Source     estate.AreaSource
 }
 
 // Voter is one person of the electorate: the developer, or a group of
@@ -75,7 +77,7 @@ func Inputs(parts []estate.Part, ownerships []estate.Ownership) []PartInput {
 	}
 	out := make([]PartInput, 0, len(parts))
 	for _, p := range parts {
-		in := PartInput{PartID: p.ID, HeldByDeveloper: p.HeldByDeveloper()}
+		in := PartInput{PartID: p.ID, BuildingID: p.BuildingID, HeldByDeveloper: p.HeldByDeveloper()}
 		a := p.Area
 		switch p.AreaSource {
 		case estate.SourceSurveyed:
@@ -196,7 +198,7 @@ func Freeze(parts []PartInput) (Electorate, error) {
 		}
 		v := &e.Voters[i]
 		a, src, _ := p.area()
-		v.Parts = append(v.Parts, VoterPart{PartID: p.PartID, Area: a, Source: src})
+		v.Parts = append(v.Parts, VoterPart{PartID: p.PartID, BuildingID: p.BuildingID, Area: a, Source: src})
 		v.Area += a
 		e.TotalArea += a
 		if id == Developer {

@@ -766,6 +766,25 @@ type Turnout struct {
 	Electorate, Participating Count
 	Ballots                   int
 	Pending, Mismatched       int
+	// ByChannel is the participation per channel of the counted ballots;
+	// ByBuilding the participation and electorate per building (a person
+	// holding parts in several buildings counts once in each).
+	ByChannel  map[Channel]Count
+	ByBuilding map[int64]BuildingTurnout
+}
+
+// BuildingTurnout is the turnout within one building.
+type BuildingTurnout struct {
+	Electorate, Participating Count
+}
+
+// perBuilding returns a voter's area per building.
+func perBuilding(v Voter) map[int64]huanxin.Area {
+	m := map[int64]huanxin.Area{}
+	for _, p := range v.Parts {
+		m[p.BuildingID] += p.Area
+	}
+	return m
 }
 
 // counted splits stored ballots into those that count and the numbers of
@@ -809,10 +828,31 @@ func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
 	stored, pending, mismatched := counted(stored)
 	t := Turnout{Electorate: Count{Area: e.TotalArea, Persons: e.TotalPersons}, Ballots: len(stored), Pending: pending,
 		Mismatched: mismatched}
+	t.ByChannel, t.ByBuilding = map[Channel]Count{}, map[int64]BuildingTurnout{}
+	for _, v := range e.Voters {
+		for b, area := range perBuilding(v) {
+			bt := t.ByBuilding[b]
+			bt.Electorate.Area += area
+			bt.Electorate.Persons++
+			t.ByBuilding[b] = bt
+		}
+	}
 	for _, b := range stored {
-		if v, ok := e.Voter(b.Person); ok {
-			t.Participating.Area += v.Area
-			t.Participating.Persons++
+		v, ok := e.Voter(b.Person)
+		if !ok {
+			continue
+		}
+		t.Participating.Area += v.Area
+		t.Participating.Persons++
+		c := t.ByChannel[b.Channel]
+		c.Area += v.Area
+		c.Persons++
+		t.ByChannel[b.Channel] = c
+		for bld, area := range perBuilding(v) {
+			bt := t.ByBuilding[bld]
+			bt.Participating.Area += area
+			bt.Participating.Persons++
+			t.ByBuilding[bld] = bt
 		}
 	}
 	return t, nil

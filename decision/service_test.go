@@ -396,8 +396,12 @@ func TestOpenVoteShowsTurnoutNotChoices(t *testing.T) {
 		}
 		to, err := v.svc.Turnout(v.officer, v.d.ID)
 		// Electorate of building 1: developer 30.00, buyer 150.00, B 80.00, C 70.00; B has voted.
-		want := decision.Turnout{Electorate: decision.Count{Area: 33000, Persons: 4}, Participating: decision.Count{Area: 8000, Persons: 1}, Ballots: 1}
-		if err != nil || to != want {
+		b1 := v.p[1].BuildingID
+		want := decision.Turnout{Electorate: decision.Count{Area: 33000, Persons: 4}, Participating: decision.Count{Area: 8000, Persons: 1}, Ballots: 1,
+			ByChannel: map[decision.Channel]decision.Count{decision.ChannelOnline: {Area: 8000, Persons: 1}},
+			ByBuilding: map[int64]decision.BuildingTurnout{b1: {Electorate: decision.Count{Area: 33000, Persons: 4},
+				Participating: decision.Count{Area: 8000, Persons: 1}}}}
+		if err != nil || !reflect.DeepEqual(to, want) {
 			t.Fatalf("turnout = %+v, %v; want %+v", to, err, want)
 		}
 	})

@@ -2,10 +2,12 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -331,20 +333,21 @@ func fielderr(errs []huanxin.FieldError, field string) string {
 // paper-ballot form while open and the result.
 type decisionPage struct {
 	Base
-	D          *decision.Decision
-	Badge      string
-	EstateName string
-	ScopeText  string
-	Matters    []matterView
-	Steps      []stepView
-	Action     string // the next action's name, or ""
-	CanRun     bool
-	Ballot     *ballotForm
-	Receipt    string           // receipt code of a ballot just counted
-	EntryState string           // state of an off-line ballot just entered: pending or mismatched
-	Entries    []paperEntryView // pending and mismatched paper ballots, for officers
-	Result     *resultView
-	Turnout    *decision.Turnout // while open
+	D           *decision.Decision
+	Badge       string
+	EstateName  string
+	ScopeText   string
+	Matters     []matterView
+	Steps       []stepView
+	Action      string // the next action's name, or ""
+	CanRun      bool
+	Ballot      *ballotForm
+	Receipt     string           // receipt code of a ballot just counted
+	EntryState  string           // state of an off-line ballot just entered: pending or mismatched
+	Entries     []paperEntryView // pending and mismatched paper ballots, for officers
+	Result      *resultView
+	Turnout     *decision.Turnout
+	TurnoutRows []turnoutRow // per building, then per channel
 }
 
 type matterView struct {
@@ -492,13 +495,15 @@ func (p *Pages) showDecision(w http.ResponseWriter, r *http.Request, status int,
 	}
 	switch d.Status {
 	case decision.StatusDraft, decision.StatusPublished:
-	case decision.StatusOpen: // the turnout only, never the choices
+	default:
+		if d.Status != decision.StatusOpen { // while open: the turnout only, never the choices
+			if res, err := p.Decisions.Result(ctx, d.ID); err == nil {
+				pg.Result = resultViewOf(l, res)
+			}
+		}
 		if to, err := p.Decisions.Turnout(ctx, d.ID); err == nil {
 			pg.Turnout = &to
-		}
-	default:
-		if res, err := p.Decisions.Result(ctx, d.ID); err == nil {
-			pg.Result = resultViewOf(l, res)
+			pg.TurnoutRows = p.turnoutRows(ctx, l, d, to)
 		}
 	}
 	p.render(w, r, status, "decision", pg)
@@ -698,3 +703,33 @@ func (p *Pages) openDecisions(r *http.Request, estateIDs []int64) ([]*decision.D
 
 // receiptURL is where a receipt code is checked.
 func receiptURL(code string) string { return "/receipt?code=" + url.QueryEscape(code) }
+
+// turnoutRow is one line of the turnout breakdown.
+type turnoutRow struct {
+	Label              string
+	Area, AreaOf       string
+	Persons, PersonsOf int64
+}
+
+// turnoutRows breaks the turnout down per building (named by its number)
+// and per channel.
+func (p *Pages) turnoutRows(ctx context.Context, l string, d *decision.Decision, to decision.Turnout) []turnoutRow {
+	names := map[int64]string{}
+	if bs, _, err := p.Reg.Buildings().Find(ctx, estate.Filter{EstateID: &d.EstateID, Limit: 1000}); err == nil {
+		for _, b := range bs {
+			names[b.ID] = b.No
+		}
+	}
+	var rows []turnoutRow
+	for _, id := range slices.Sorted(maps.Keys(to.ByBuilding)) {
+		bt := to.ByBuilding[id]
+		rows = append(rows, turnoutRow{Label: i18n.T(l, "turnout.building", names[id]), Area: bt.Participating.Area.String(),
+			AreaOf: bt.Electorate.Area.String(), Persons: bt.Participating.Persons, PersonsOf: bt.Electorate.Persons})
+	}
+	for _, c := range slices.Sorted(maps.Keys(to.ByChannel)) {
+		n := to.ByChannel[c]
+		rows = append(rows, turnoutRow{Label: i18n.T(l, "channel."+string(c)), Area: n.Area.String(),
+			AreaOf: to.Electorate.Area.String(), Persons: n.Persons, PersonsOf: to.Electorate.Persons})
+	}
+	return rows
+}

@@ -109,7 +109,7 @@ func TestDecisionPages(t *testing.T) {
 		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did, nil)
 		wantStatus(t, rec, body, http.StatusOK)
 		wantContains(t, body, `action="/decisions/`+did+`/close"`, "结束投票", `action="/decisions/`+did+`/ballots"`,
-			`<option value="paper_onsite">现场</option>`, "已收到 0 张选票", "参与人数 0 / 2")
+			`<option value="paper_onsite">现场</option>`, "已收到 0 张选票", "参与人数 0 / 2", `id="turnout-table"`, "幢</th>")
 		if strings.Contains(body, "同意人数") {
 			t.Error("the running result is shown while the vote is open")
 		}
