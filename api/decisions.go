@@ -292,12 +292,8 @@ func (h decisionHandlers) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h decisionHandlers) get(w http.ResponseWriter, r *http.Request) {
-	if !requireActor(w, r) {
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		WriteError(w, r, err)
+	id, ok := actorAndID(w, r)
+	if !ok {
 		return
 	}
 	d, err := h.svc.Get(r.Context(), id)
@@ -382,12 +378,8 @@ func (h decisionHandlers) transition(move func(ctx context.Context, id int64) er
 }
 
 func (h decisionHandlers) cast(w http.ResponseWriter, r *http.Request) {
-	if !requireActor(w, r) {
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		WriteError(w, r, err)
+	id, ok := actorAndID(w, r)
+	if !ok {
 		return
 	}
 	var in BallotInput
@@ -445,12 +437,8 @@ func (h decisionHandlers) receipt(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h decisionHandlers) register(w http.ResponseWriter, r *http.Request) {
-	if !requireActor(w, r) {
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		WriteError(w, r, err)
+	id, ok := actorAndID(w, r)
+	if !ok {
 		return
 	}
 	d, rows, err := h.svc.BallotRegister(r.Context(), id)
@@ -473,12 +461,8 @@ func (h decisionHandlers) register(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h decisionHandlers) turnout(w http.ResponseWriter, r *http.Request) {
-	if !requireActor(w, r) {
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		WriteError(w, r, err)
+	id, ok := actorAndID(w, r)
+	if !ok {
 		return
 	}
 	t, err := h.svc.Turnout(r.Context(), id)
@@ -500,12 +484,8 @@ func (h decisionHandlers) turnout(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h decisionHandlers) result(w http.ResponseWriter, r *http.Request) {
-	if !requireActor(w, r) {
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		WriteError(w, r, err)
+	id, ok := actorAndID(w, r)
+	if !ok {
 		return
 	}
 	res, err := h.svc.Result(r.Context(), id)
@@ -519,4 +499,18 @@ func (h decisionHandlers) result(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	WriteJSON(w, http.StatusOK, shownResult(d, res))
+}
+
+// actorAndID answers 401 without an actor and 400 for a bad {id}; else it
+// returns the ID.
+func actorAndID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	if !requireActor(w, r) {
+		return 0, false
+	}
+	id, err := pathID(r)
+	if err != nil {
+		WriteError(w, r, err)
+		return 0, false
+	}
+	return id, true
 }

@@ -452,32 +452,23 @@ func (s *Service) scopeParts(ctx context.Context, d *Decision) ([]estate.Part, e
 	var out []estate.Part
 	add := func(p *estate.Part) { out = append(out, *p) }
 	base := estate.Filter{EstateID: &d.EstateID}
-	switch d.ScopeKind {
-	case ScopeEstate:
+	if d.ScopeKind == ScopeEstate {
 		return out, all(ctx, s.Register.Parts(), base, add)
-	case ScopeBuildings:
-		for _, id := range d.ScopeIDs {
-			f := base
-			f.BuildingID = &id
-			if err := all(ctx, s.Register.Parts(), f, add); err != nil {
-				return nil, err
-			}
-		}
-	case ScopeStairwell:
-		for _, id := range d.ScopeIDs {
-			f := base
-			f.StairwellID = &id
-			if err := all(ctx, s.Register.Parts(), f, add); err != nil {
-				return nil, err
-			}
-		}
-	case ScopeParts:
-		for _, id := range d.ScopeIDs {
-			f := base
-			f.ID = &id
-			if err := all(ctx, s.Register.Parts(), f, add); err != nil {
-				return nil, err
-			}
+	}
+	// The other scopes list IDs of buildings, stairwells or parts.
+	narrow := map[ScopeKind]func(f *estate.Filter, id *int64){
+		ScopeBuildings: func(f *estate.Filter, id *int64) { f.BuildingID = id },
+		ScopeStairwell: func(f *estate.Filter, id *int64) { f.StairwellID = id },
+		ScopeParts:     func(f *estate.Filter, id *int64) { f.ID = id },
+	}[d.ScopeKind]
+	if narrow == nil {
+		return nil, huanxin.Errorf(huanxin.EINVALID, "表决范围无效 invalid scope %q", d.ScopeKind)
+	}
+	for _, id := range d.ScopeIDs {
+		f := base
+		narrow(&f, &id)
+		if err := all(ctx, s.Register.Parts(), f, add); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
