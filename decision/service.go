@@ -808,15 +808,10 @@ func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
 	if d.Status == StatusDraft || d.Status == StatusPublished {
 		return Turnout{}, huanxin.Errorf(huanxin.EINVALID, "尚未开始投票 voting has not opened")
 	}
-	e, err := s.electorate(ctx, d.ID)
+	e, stored, pending, mismatched, err := s.counting(ctx, d.ID)
 	if err != nil {
 		return Turnout{}, err
 	}
-	stored, err := s.Store.Ballots(ctx, d.ID)
-	if err != nil {
-		return Turnout{}, err
-	}
-	stored, pending, mismatched := counted(stored)
 	t := Turnout{Electorate: Count{Area: e.TotalArea, Persons: e.TotalPersons}, Ballots: len(stored), Pending: pending,
 		Mismatched: mismatched}
 	t.ByChannel, t.ByBuilding = map[Channel]Count{}, map[int64]BuildingTurnout{}
@@ -863,17 +858,25 @@ func (s *Service) Electorate(ctx context.Context, id int64) (Electorate, error) 
 	return s.electorate(ctx, d.ID)
 }
 
+// counting loads the frozen electorate and the ballots that count, with
+// the numbers of pending and mismatched paper ballots left out.
+func (s *Service) counting(ctx context.Context, id int64) (e Electorate, stored []*StoredBallot, pending, mismatched int, err error) {
+	if e, err = s.electorate(ctx, id); err != nil {
+		return
+	}
+	if stored, err = s.Store.Ballots(ctx, id); err != nil {
+		return
+	}
+	stored, pending, mismatched = counted(stored)
+	return
+}
+
 // tally counts the stored ballots against the frozen electorate.
 func (s *Service) tally(ctx context.Context, d *Decision) (Result, error) {
-	e, err := s.electorate(ctx, d.ID)
+	e, stored, pending, mismatched, err := s.counting(ctx, d.ID)
 	if err != nil {
 		return Result{}, err
 	}
-	stored, err := s.Store.Ballots(ctx, d.ID)
-	if err != nil {
-		return Result{}, err
-	}
-	stored, pending, mismatched := counted(stored)
 	bs := make([]Ballot, len(stored))
 	for i, b := range stored {
 		bs[i] = b.Ballot()
@@ -952,15 +955,10 @@ func (s *Service) BallotRegister(ctx context.Context, id int64) (*Decision, []Re
 	if d.Status == StatusDraft || d.Status == StatusPublished || d.Status == StatusOpen {
 		return nil, nil, huanxin.Errorf(huanxin.EINVALID, "投票结束后才能导出选票清册 the ballot register is available once voting has closed")
 	}
-	e, err := s.electorate(ctx, d.ID)
+	e, stored, _, _, err := s.counting(ctx, d.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	stored, err := s.Store.Ballots(ctx, d.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	stored, _, _ = counted(stored)
 	slices.SortFunc(stored, func(x, y *StoredBallot) int { return bytes.Compare(x.ReceiptHash, y.ReceiptHash) })
 	rows := make([]RegisterRow, len(stored))
 	for i, b := range stored {

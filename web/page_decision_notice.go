@@ -18,25 +18,16 @@ type noticePage struct {
 // decisionNotice is the printable public notice (公示) of an announced
 // result, to post in the estate and to publish.
 func (p *Pages) decisionNotice(w http.ResponseWriter, r *http.Request) {
-	if !p.decisionsOn(w, r) {
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
+	d, ok := p.pathDecision(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	d, err := p.Decisions.Get(ctx, id)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
 	if d.Status != decision.StatusAnnounced && d.Status != decision.StatusFinal {
 		p.fail(w, r, huanxin.Errorf(huanxin.EINVALID, "结果公布后才能打印公示 the notice can be printed once the result is announced"))
 		return
 	}
-	res, err := p.Decisions.Result(ctx, id)
+	res, err := p.Decisions.Result(ctx, d.ID)
 	if err != nil {
 		p.fail(w, r, err)
 		return

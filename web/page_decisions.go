@@ -45,6 +45,23 @@ var allItems = []decision.Item{decision.ItemProcedure, decision.ItemCovenant, de
 	decision.ItemUseFund, decision.ItemRaiseFund, decision.ItemRebuild, decision.ItemChangeUse, decision.ItemOtherMajor,
 	decision.Consultation}
 
+// pathDecision loads the decision named by the {id} path segment, or
+// answers with the error page.
+func (p *Pages) pathDecision(w http.ResponseWriter, r *http.Request) (*decision.Decision, bool) {
+	if !p.decisionsOn(w, r) {
+		return nil, false
+	}
+	id, err := pathID(r)
+	if err == nil {
+		var d *decision.Decision
+		if d, err = p.Decisions.Get(r.Context(), id); err == nil {
+			return d, true
+		}
+	}
+	p.fail(w, r, err)
+	return nil, false
+}
+
 // decisionsOn answers 404 when the decision service is not wired.
 func (p *Pages) decisionsOn(w http.ResponseWriter, r *http.Request) bool {
 	if p.Decisions == nil {
@@ -412,20 +429,11 @@ func (p *Pages) decisionShow(w http.ResponseWriter, r *http.Request) {
 // showDecision renders a decision; entered is the ballot just cast or
 // entered, if any.
 func (p *Pages) showDecision(w http.ResponseWriter, r *http.Request, status int, entered *decision.Cast) {
-	if !p.decisionsOn(w, r) {
+	d, ok := p.pathDecision(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	d, err := p.Decisions.Get(ctx, id)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
 	pg := &decisionPage{Base: p.base(r, "decision.title"), D: d, Badge: statusBadge(d.Status), CanRun: canEdit(r)}
 	if entered != nil {
 		pg.Receipt = entered.Code
@@ -640,20 +648,11 @@ func choicesOf(r *http.Request, d *decision.Decision) (map[decision.MatterID]dec
 // with the SHA-256 and name of its uploaded scan (the file itself is not
 // kept), and shows its state, and its receipt code once it counts.
 func (p *Pages) ballotEnter(w http.ResponseWriter, r *http.Request) {
-	if !p.decisionsOn(w, r) {
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
+	d, ok := p.pathDecision(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	d, err := p.Decisions.Get(ctx, id)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
 	choices, _ := choicesOf(r, d)
 	v := decision.Vote{Person: decision.PersonID(r.PostFormValue("person")),
 		Channel: decision.Channel(r.PostFormValue("channel")), Choices: choices, Spoiled: r.PostFormValue("spoiled") == "1"}
@@ -671,7 +670,7 @@ func (p *Pages) ballotEnter(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, huanxin.Errorf(huanxin.EINVALID, "扫描件读取失败 the scan could not be read: %v", err))
 		return
 	}
-	c, err := p.Decisions.Cast(ctx, id, v)
+	c, err := p.Decisions.Cast(ctx, d.ID, v)
 	if err != nil {
 		p.fail(w, r, err)
 		return

@@ -86,17 +86,8 @@ func (p *Pages) voteForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) showVote(w http.ResponseWriter, r *http.Request, status int, marked map[decision.MatterID]decision.Choice, msg string) {
-	if !p.decisionsOn(w, r) {
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	d, err := p.Decisions.Get(r.Context(), id)
-	if err != nil {
-		p.fail(w, r, err)
+	d, ok := p.pathDecision(w, r)
+	if !ok {
 		return
 	}
 	pg := &votePage{Base: p.voteBase(r, "vote.title"), Mode: "form", D: d, CanVote: d.Status == decision.StatusOpen, Message: msg}
@@ -113,17 +104,8 @@ func (p *Pages) showVote(w http.ResponseWriter, r *http.Request, status int, mar
 
 // voteCast records the owner's online ballot and shows the receipt code.
 func (p *Pages) voteCast(w http.ResponseWriter, r *http.Request) {
-	if !p.decisionsOn(w, r) {
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	d, err := p.Decisions.Get(r.Context(), id)
-	if err != nil {
-		p.fail(w, r, err)
+	d, ok := p.pathDecision(w, r)
+	if !ok {
 		return
 	}
 	choices, all := choicesOf(r, d)
@@ -131,7 +113,7 @@ func (p *Pages) voteCast(w http.ResponseWriter, r *http.Request) {
 		p.showVote(w, r, http.StatusBadRequest, choices, i18n.T(lang(r), "vote.incomplete"))
 		return
 	}
-	c, err := p.Decisions.Cast(r.Context(), id, decision.Vote{Choices: choices})
+	c, err := p.Decisions.Cast(r.Context(), d.ID, decision.Vote{Choices: choices})
 	if err != nil {
 		p.fail(w, r, err)
 		return
