@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/account"
 	"github.com/huanxin/huanxin/api"
@@ -52,17 +54,7 @@ func TestOpenAPIExtraSchemasMatchTypes(t *testing.T) {
 		"ImportResult":      reflect.TypeFor[importer.Result](),
 		"ImportCount":       reflect.TypeFor[store.Count](),
 	}
-	for name, typ := range types {
-		ref := d.Components.Schemas[name]
-		if ref == nil {
-			t.Errorf("schema %s missing", name)
-			continue
-		}
-		checkProps(t, name, ref.Value.Properties, typ)
-		if ap := ref.Value.AdditionalProperties.Has; ap == nil || *ap {
-			t.Errorf("schema %s must set additionalProperties: false", name)
-		}
-	}
+	checkSchemas(t, d, types)
 	checkProps(t, "Me.scope", d.Components.Schemas["Me"].Value.Properties["scope"].Value.Properties, reflect.TypeFor[api.MeScope]())
 	checkProps(t, "AuditVerification.break", d.Components.Schemas["AuditVerification"].Value.Properties["break"].Value.Properties,
 		reflect.TypeFor[api.AuditBreak]())
@@ -83,6 +75,23 @@ func TestOpenAPIExtraSchemasMatchTypes(t *testing.T) {
 	}
 	if want := (&importer.Service{}).Kinds(); !slices.Equal(kinds, want) {
 		t.Errorf("parameter Kind enum = %v, the importer's kinds %v", kinds, want)
+	}
+}
+
+// checkSchemas checks that each named schema exists, lists exactly the
+// JSON fields of its Go type and forbids other properties.
+func checkSchemas(t *testing.T, d *openapi3.T, types map[string]reflect.Type) {
+	t.Helper()
+	for name, typ := range types {
+		ref := d.Components.Schemas[name]
+		if ref == nil {
+			t.Errorf("schema %s missing", name)
+			continue
+		}
+		checkProps(t, name, ref.Value.Properties, typ)
+		if ap := ref.Value.AdditionalProperties.Has; ap == nil || *ap {
+			t.Errorf("schema %s must set additionalProperties: false", name)
+		}
 	}
 }
 

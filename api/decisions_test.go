@@ -41,17 +41,7 @@ func TestOpenAPIDecisionSchemasMatchTypes(t *testing.T) {
 		"BallotRegister":    reflect.TypeFor[api.BallotRegister](),
 		"BuildingTurnout":   reflect.TypeFor[api.BuildingTurnout](),
 	}
-	for name, typ := range types {
-		ref := d.Components.Schemas[name]
-		if ref == nil {
-			t.Errorf("schema %s missing", name)
-			continue
-		}
-		checkProps(t, name, ref.Value.Properties, typ)
-		if ap := ref.Value.AdditionalProperties.Has; ap == nil || *ap {
-			t.Errorf("schema %s must set additionalProperties: false", name)
-		}
-	}
+	checkSchemas(t, d, types)
 	var statuses []string
 	for _, v := range d.Components.Schemas["DecisionStatus"].Value.Enum {
 		statuses = append(statuses, v.(string))

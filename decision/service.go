@@ -387,11 +387,7 @@ func (s *Service) Announce(ctx context.Context, id int64) error {
 // Verify recomputes an announced decision's result from the stored ballots
 // and the frozen electorate and reports whether it is the one announced.
 func (s *Service) Verify(ctx context.Context, id int64) (Result, bool, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return Result{}, false, err
-	}
-	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	d, err := s.Get(ctx, id)
 	if err != nil {
 		return Result{}, false, err
 	}
@@ -728,13 +724,10 @@ func (s *Service) CheckReceipt(ctx context.Context, code string) (*Receipt, erro
 }
 
 // Result tallies the stored ballots over the frozen electorate. It is
-// available once voting has closed, to officers at any time from opening.
+// available once voting has closed, to everyone in scope; while a vote is
+// open only the turnout is shown.
 func (s *Service) Result(ctx context.Context, id int64) (Result, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	d, err := s.Get(ctx, id)
 	if err != nil {
 		return Result{}, err
 	}
@@ -797,11 +790,7 @@ func counted(stored []*StoredBallot) (out []*StoredBallot, pending, mismatched i
 // Turnout returns the participation in an open or closed decision: the
 // part of the electorate (area and persons) that has cast a ballot.
 func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return Turnout{}, err
-	}
-	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	d, err := s.Get(ctx, id)
 	if err != nil {
 		return Turnout{}, err
 	}
