@@ -27,6 +27,7 @@ import (
 	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/importer"
 	"github.com/huanxin/huanxin/internal/testdb"
 	"github.com/huanxin/huanxin/pii"
@@ -71,7 +72,7 @@ var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	d := loadDoc(t)
 	a := api.NewWithExtras(&estate.Service{}, api.Extras{Accounts: &account.Service{}, Audit: &audit.Service{}, Importer: &importer.Service{},
-		Decisions: &decision.Service{}})
+		Decisions: &decision.Service{}, Files: &file.Service{}})
 	routes := a.Routes()
 
 	// The register's routes are all there, and openapi.json itself.
@@ -130,10 +131,12 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 				t.Errorf("route %q: response %d is not documented", r, status)
 			}
 		}
-		// Writes take JSON, except imports, which take the file itself.
+		// Writes take JSON, except imports, which take the file itself, and
+		// uploads, which take a form.
 		if (method == http.MethodPost || method == http.MethodPatch) &&
 			(op.RequestBody == nil || op.RequestBody.Value.Content.Get("application/json") == nil &&
-				op.RequestBody.Value.Content.Get(api.MediaXLSX) == nil) {
+				op.RequestBody.Value.Content.Get(api.MediaXLSX) == nil &&
+				op.RequestBody.Value.Content.Get("multipart/form-data") == nil) {
 			t.Errorf("route %q: no JSON request body documented", r)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/importer"
 )
 
@@ -20,6 +21,8 @@ type Extras struct {
 	Importer Importer         // import and export of spreadsheets
 	// Decisions runs owners' joint decisions and their ballots.
 	Decisions *decision.Service
+	// Files keeps attached documents and photos.
+	Files *file.Service
 }
 
 // Importer reads and writes spreadsheets of register records;
@@ -64,6 +67,9 @@ var _ Importer = (*importer.Service)(nil)
 //	GET    /api/v1/decisions/{id}/ballots
 //	GET    /api/v1/decisions/{id}/result
 //	GET    /api/v1/receipts/{code}
+//	POST   /api/v1/files                    attached files (Files)
+//	GET    /api/v1/files/{id}
+//	GET    /api/v1/files/{id}/content
 func NewWithExtras(svc *estate.Service, x Extras) *API {
 	a := New(svc)
 	a.handle("GET "+Prefix+"/me", http.HandlerFunc(serveMe), nil)
@@ -116,6 +122,12 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 		a.handle("GET "+base+"/{id}/ballots", http.HandlerFunc(h.register), nil)
 		a.handle("GET "+base+"/{id}/result", http.HandlerFunc(h.result), nil)
 		a.handle("GET "+Prefix+"/receipts/{code}", http.HandlerFunc(h.receipt), nil)
+	}
+	if x.Files != nil {
+		h := fileHandlers{svc: x.Files}
+		a.handle("POST "+Prefix+"/files", http.HandlerFunc(h.upload), nil)
+		a.handle("GET "+Prefix+"/files/{id}", http.HandlerFunc(h.get), nil)
+		a.handle("GET "+Prefix+"/files/{id}/content", http.HandlerFunc(h.content), nil)
 	}
 	return a
 }

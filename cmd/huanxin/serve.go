@@ -19,6 +19,7 @@ import (
 	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/demo"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/server"
 	"github.com/huanxin/huanxin/web"
 )
@@ -82,7 +83,8 @@ func handler(a *app, e *env, secure bool) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := server.New(a.db, a.accounts, e.log, api.NewWithExtras(a.reg, api.Extras{Accounts: a.accounts, Audit: ledger, Importer: a.importer, Decisions: a.decisions}), pages)
+	srv := server.New(a.db, a.accounts, e.log, api.NewWithExtras(a.reg, api.Extras{Accounts: a.accounts, Audit: ledger, Importer: a.importer, Decisions: a.decisions,
+		Files: &file.Service{Store: a.db, Register: a.reg}}), pages)
 	srv.Secure = secure
 	pages.Sessions, pages.Session = srv, server.SessionFromContext
 	pages.Decisions = a.decisions
