@@ -51,6 +51,7 @@ type DB struct {
 
 	rebound sync.Map // query with ? -> query with $n (PostgreSQL)
 	lists   listCache
+	group   *groupCommit // SQLite: concurrent write transactions share one commit (groupcommit.go)
 }
 
 // IsPostgres reports whether a DSN selects PostgreSQL.
@@ -100,6 +101,9 @@ func Open(ctx context.Context, dsn string, keys *pii.Keys) (*DB, error) {
 		r.SetMaxOpenConns(2 * runtime.GOMAXPROCS(0))
 		r.SetMaxIdleConns(2 * runtime.GOMAXPROCS(0))
 		db.read, db.write, db.Dialect = r, w, SQLite
+		// One fsync per commit would cap durable writes; concurrent write
+		// transactions share one commit instead (groupcommit.go).
+		db.group = newGroupCommit(db)
 	}
 	if err := db.write.PingContext(ctx); err != nil {
 		db.Close()
@@ -118,6 +122,9 @@ func Open(ctx context.Context, dsn string, keys *pii.Keys) (*DB, error) {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.group != nil {
+		db.group.stop()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		if e := db.read.Close(); err == nil {
@@ -198,7 +205,13 @@ type Tx struct {
 func (tx *Tx) Now() time.Time { return tx.now }
 
 // WithTx runs fn in a write transaction, committing if it returns nil.
+// On SQLite, concurrent calls share one transaction and one commit (group
+// commit, groupcommit.go): fn's changes are still all or nothing, and
+// WithTx returns only after they are committed.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.group != nil {
+		return db.group.run(ctx, fn)
+	}
 	return db.inTx(ctx, db.write, fn)
 }
 
