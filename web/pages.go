@@ -99,7 +99,11 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /vote", p.signedIn(p.voteList))
 	mux.HandleFunc("GET /vote/{id}", p.signedIn(p.voteForm))
 	mux.HandleFunc("POST /vote/{id}", p.signedIn(p.voteCast))
+	mux.HandleFunc("GET /vote/{id}/documents/{file}", p.signedIn(p.voteDocument))
+	mux.HandleFunc("POST /vote/{id}/objections", p.signedIn(p.voteObject))
 	mux.HandleFunc("GET /receipt", p.signedIn(p.receiptCheck))
+	mux.HandleFunc("GET /settings/decision-rules", p.signedIn(p.decisionRules))
+	mux.HandleFunc("POST /settings/decision-rules", p.signedIn(p.decisionRulesSave))
 }
 
 // signedIn sends anonymous visitors to the sign-in page.
@@ -171,6 +175,7 @@ func menu(role huanxin.Role, path string) []MenuItem {
 	sys := MenuItem{Key: "nav.system"}
 	if role == huanxin.RoleAdmin || role == huanxin.RoleBureau {
 		sys.Children = append(sys.Children, item("nav.users", "/users"))
+		sys.Children = append(sys.Children, item("rules.nav", "/settings/decision-rules"))
 	}
 	if role == huanxin.RoleAdmin || role == huanxin.RoleAuditor || role == huanxin.RoleBureau {
 		sys.Children = append(sys.Children, item("nav.audit", "/audit"))
