@@ -210,6 +210,9 @@ func TestVotePagesMore(t *testing.T) {
 		wantContains(t, body, `href="/decisions/`+did+`/notice"`, "查看结果公示", "公示期至", `action="/vote/`+did+`/objections"`,
 			`<textarea id="ob-body" name="body"`, `maxlength="5000"`, "目前没有异议", "表决材料")
 		wantAbsent(t, body, `action="/vote/`+did+`"`)
+		rec, body = f.do(t, res, "GET", "/decisions/"+did+"/notice", nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, "业主共同决定结果公示")
 		// An empty objection is shown next to the field.
 		rec, body = f.do(t, res, "POST", "/vote/"+did+"/objections", url.Values{"body": {"  "}})
 		wantStatus(t, rec, body, http.StatusBadRequest)
