@@ -325,6 +325,33 @@ func (s *Service) FindUsers(ctx context.Context, f UserFilter) ([]*User, int, er
 	return s.Store.FindUsers(ctx, f)
 }
 
+// Names returns the names of the users with the given IDs who are bound
+// within the actor's scope, so that officers see who entered or answered
+// what without managing those accounts. Residents get none.
+func (s *Service) Names(ctx context.Context, ids ...int64) (map[int64]string, error) {
+	a := huanxin.ActorFromContext(ctx)
+	if a == nil {
+		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
+	}
+	out := map[int64]string{}
+	if a.Role == huanxin.RoleResident {
+		return out, nil
+	}
+	for _, id := range ids {
+		if _, done := out[id]; done || id == 0 {
+			continue
+		}
+		us, _, err := s.Store.FindUsers(ctx, UserFilter{Scope: a.Scope, ID: &id, Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		if len(us) == 1 {
+			out[id] = us[0].Name
+		}
+	}
+	return out, nil
+}
+
 // UpdateUser changes an account's name, role, phone, scopes or disabled flag.
 func (s *Service) UpdateUser(ctx context.Context, id int64, apply func(*User) error) (*User, error) {
 	a, err := manager(ctx)

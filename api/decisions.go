@@ -38,10 +38,18 @@ type Decision struct {
 	ScopeKind   decision.ScopeKind `json:"scope_kind"`
 	ScopeIDs    []int64            `json:"scope_ids"`
 	NoticeDays  int                `json:"notice_days"`
-	PublishedAt time.Time          `json:"published_at,omitzero"`
-	OpensAt     time.Time          `json:"opens_at,omitzero"`
-	ClosesAt    time.Time          `json:"closes_at,omitzero"`
-	CreatedBy   int64              `json:"created_by"`
+	// The city's rules as they stood when the decision was created.
+	ObjectionDays   int                   `json:"objection_days"`
+	ConflictRule    decision.ConflictRule `json:"conflict_rule"`
+	AllowChange     bool                  `json:"allow_change"`
+	OpenCount       bool                  `json:"open_count"`
+	PublishedAt     time.Time             `json:"published_at,omitzero"`
+	OpensAt         time.Time             `json:"opens_at,omitzero"`
+	ClosesAt        time.Time             `json:"closes_at,omitzero"`
+	AnnouncedAt     time.Time             `json:"announced_at,omitzero"`
+	ObjectionsUntil time.Time             `json:"objections_until,omitzero"`
+	FinalizedAt     time.Time             `json:"finalized_at,omitzero"`
+	CreatedBy       int64                 `json:"created_by"`
 	Created     time.Time          `json:"created"`
 	Updated     time.Time          `json:"updated"`
 	Matters     []Matter           `json:"matters"`
@@ -51,9 +59,20 @@ type Decision struct {
 // Civil Code Art. 278 para. 1 (1–9) it decides, or 0 for a non-binding
 // consultation.
 type Matter struct {
-	ID    int64  `json:"id"`
-	Item  int    `json:"item"`
-	Title string `json:"title"`
+	ID    int64   `json:"id"`
+	Item  int     `json:"item"`
+	Title string  `json:"title"`
+	Extra []Extra `json:"extra"`
+}
+
+// Extra is a condition local rules add to a matter for the owners it
+// affects (those holding a part on one of floors or one of parts):
+// all_agree (each must agree) or none_oppose (none may oppose).
+type Extra struct {
+	Label  string             `json:"label"`
+	Rule   decision.ExtraRule `json:"rule"`
+	Floors []int              `json:"floors"`
+	Parts  []int64            `json:"parts"`
 }
 
 // DecisionInput is the body of POST /api/v1/decisions.
@@ -64,33 +83,38 @@ type DecisionInput struct {
 	ScopeKind   string        `json:"scope_kind"`
 	ScopeIDs    []int64       `json:"scope_ids"`
 	NoticeDays  int           `json:"notice_days"`
+	OpenCount   bool          `json:"open_count"`
 	Matters     []MatterInput `json:"matters"`
 }
 
 // MatterInput is one matter of a new decision.
 type MatterInput struct {
-	Item  *int   `json:"item"`
-	Title string `json:"title"`
+	Item  *int    `json:"item"`
+	Title string  `json:"title"`
+	Extra []Extra `json:"extra"`
 }
 
 // BallotInput is the body of POST /api/v1/decisions/{id}/ballots. A
 // resident voting online for themselves gives choices (and spoiled) only;
-// an officer entering an off-line ballot names the person and the channel.
+// an officer entering a paper ballot names the person and how it was
+// collected (onsite, door, video), the proxy who signed it with the stored
+// file of the written authorisation, and optionally the stored scan.
 //
-// An officer's ballot is entered twice, by two different officers (double
-// entry); both entries use this body, and scan_sha256 and scan_name may
-// identify the scan or photo of the paper ballot.
+// A paper ballot is entered twice, by two different officers (double
+// entry); both entries use this body.
 type BallotInput struct {
-	Person     string           `json:"person"`
-	Channel    string           `json:"channel"`
-	Choices    map[int64]string `json:"choices"`
-	Spoiled    bool             `json:"spoiled"`
-	ScanSHA256 string           `json:"scan_sha256"`
-	ScanName   string           `json:"scan_name"`
+	Person      string           `json:"person"`
+	Collection  string           `json:"collection"`
+	Proxy       string           `json:"proxy"`
+	ProxyFileID int64            `json:"proxy_file_id"`
+	ScanFileID  int64            `json:"scan_file_id"`
+	Choices     map[int64]string `json:"choices"`
+	Spoiled     bool             `json:"spoiled"`
 }
 
-// Receipt is what a receipt code shows: the ballot as it was recorded and
-// is counted.
+// Receipt is what a receipt code shows: the ballot as it was recorded.
+// replaced_at is set when the owner changed the ballot later (the new one
+// counts).
 type Receipt struct {
 	DecisionID int64            `json:"decision_id"`
 	Channel    decision.Channel `json:"channel"`
@@ -98,14 +122,19 @@ type Receipt struct {
 	Choices    map[int64]string `json:"choices"`
 	Spoiled    bool             `json:"spoiled"`
 	Counted    bool             `json:"counted"`
+	ReplacedAt time.Time        `json:"replaced_at,omitzero"`
 }
 
 // NewBallot is a ballot just cast or entered: its state and, once it is
 // counted, its receipt code shown this once. The other members are those
-// of this entry.
+// of this entry; revised says an online ballot replaced the owner's
+// earlier one.
 type NewBallot struct {
-	State string `json:"state"`          // counted, pending or mismatched
-	Code  string `json:"code,omitempty"` // only when counted
+	State      string `json:"state"`          // counted, pending or mismatched
+	Code       string `json:"code,omitempty"` // only when counted
+	Collection string `json:"collection,omitempty"`
+	Proxy      string `json:"proxy,omitempty"`
+	Revised    bool   `json:"revised"`
 	Receipt
 }
 
@@ -119,6 +148,16 @@ type Result struct {
 	Rejected   []Rejection    `json:"rejected"`
 	Pending    int            `json:"pending"`    // paper ballots awaiting their second entry, not counted
 	Mismatched int            `json:"mismatched"` // paper ballots whose two entries differ, not counted
+	Conflicts  []Conflict     `json:"conflicts"`  // persons who voted online and on paper
+}
+
+// Conflict is a person with both an online and a paper ballot: counted is
+// the channel whose ballot counted under the decision's rule.
+type Conflict struct {
+	Person   string `json:"person"`
+	Rule     string `json:"rule"`
+	Counted  string `json:"counted"`
+	SetAside string `json:"set_aside"`
 }
 
 // RegisterRow is one ballot of the ballot register: anonymised (voter
@@ -128,7 +167,8 @@ type RegisterRow struct {
 	Voter   string            `json:"voter"`
 	Area    int64             `json:"area"`
 	Parts   int               `json:"parts"`
-	Channel string            `json:"channel"`
+	Via     string            `json:"via"` // online, paper_onsite, paper_door, paper_video
+	Proxy   bool              `json:"proxy"`
 	CastAt  time.Time         `json:"cast_at"`
 	Spoiled bool              `json:"spoiled"`
 	Choices map[string]string `json:"choices"` // matter ID -> agree|oppose|abstain
@@ -145,10 +185,12 @@ type Turnout struct {
 	Electorate    Count             `json:"electorate"`
 	Participating Count             `json:"participating"`
 	Ballots       int               `json:"ballots"`
-	ByChannel     map[string]Count  `json:"by_channel"`
+	ByChannel     map[string]Count  `json:"by_channel"` // online, paper_onsite, paper_door, paper_video
+	Proxy         Count             `json:"proxy"`      // the part of it signed by proxies
 	ByBuilding    []BuildingTurnout `json:"by_building"`
 	Pending       int               `json:"pending"`
 	Mismatched    int               `json:"mismatched"`
+	Conflicts     int               `json:"conflicts"`
 }
 
 // BuildingTurnout is the turnout within one building.
@@ -197,8 +239,19 @@ type MatterResult struct {
 	QuorumArea    Condition `json:"quorum_area"`
 	QuorumPersons Condition `json:"quorum_persons"`
 	AgreeArea     Condition `json:"agree_area"`
-	AgreePersons  Condition `json:"agree_persons"`
-	Outcome       string    `json:"outcome"`
+	AgreePersons  Condition     `json:"agree_persons"`
+	Extra         []ExtraResult `json:"extra"`
+	Outcome       string        `json:"outcome"`
+}
+
+// ExtraResult is an extra condition as counted: of the affected persons,
+// how many agreed and opposed, and whether it is met.
+type ExtraResult struct {
+	Extra
+	Affected int64 `json:"affected"`
+	Agree    int64 `json:"agree"`
+	Oppose   int64 `json:"oppose"`
+	Met      bool  `json:"met"`
 }
 
 // Rejection is a ballot that was not counted.
@@ -211,13 +264,29 @@ type Rejection struct {
 func shownDecision(d *decision.Decision) *Decision {
 	out := &Decision{ID: d.ID, CityID: d.CityID, EstateID: d.EstateID, Title: d.Title, Description: d.Description,
 		Status: d.Status, ScopeKind: d.ScopeKind, ScopeIDs: d.ScopeIDs, NoticeDays: d.NoticeDays,
-		PublishedAt: d.PublishedAt, OpensAt: d.OpensAt, ClosesAt: d.ClosesAt, CreatedBy: d.CreatedBy,
+		ObjectionDays: d.ObjectionDays, ConflictRule: d.Conflict, AllowChange: d.AllowChange, OpenCount: d.OpenCount,
+		PublishedAt: d.PublishedAt, OpensAt: d.OpensAt, ClosesAt: d.ClosesAt, AnnouncedAt: d.AnnouncedAt,
+		ObjectionsUntil: d.ObjectionsUntil(), FinalizedAt: d.FinalizedAt, CreatedBy: d.CreatedBy,
 		Created: d.Created, Updated: d.Updated, Matters: make([]Matter, len(d.Matters))}
 	if out.ScopeIDs == nil {
 		out.ScopeIDs = []int64{}
 	}
 	for i, m := range d.Matters {
-		out.Matters[i] = Matter{ID: int64(m.ID), Item: int(m.Item), Title: m.Title}
+		out.Matters[i] = Matter{ID: int64(m.ID), Item: int(m.Item), Title: m.Title, Extra: make([]Extra, len(m.Extra))}
+		for j, x := range m.Extra {
+			out.Matters[i].Extra[j] = shownExtra(x)
+		}
+	}
+	return out
+}
+
+func shownExtra(x decision.Extra) Extra {
+	out := Extra{Label: x.Label, Rule: x.Rule, Floors: x.Floors, Parts: x.Parts}
+	if out.Floors == nil {
+		out.Floors = []int{}
+	}
+	if out.Parts == nil {
+		out.Parts = []int64{}
 	}
 	return out
 }
@@ -249,7 +318,15 @@ func shownResult(d *decision.Decision, r decision.Result) *Result {
 			Participating: shownCount(m.Participating), Agree: shownCount(m.Agree), Oppose: shownCount(m.Oppose),
 			Abstain: shownCount(m.Abstain), Spoiled: shownCount(m.Spoiled),
 			QuorumArea: shownCondition(m.QuorumArea), QuorumPersons: shownCondition(m.QuorumPersons),
-			AgreeArea: shownCondition(m.AgreeArea), AgreePersons: shownCondition(m.AgreePersons), Outcome: string(m.Outcome)}
+			AgreeArea: shownCondition(m.AgreeArea), AgreePersons: shownCondition(m.AgreePersons), Outcome: string(m.Outcome),
+			Extra: make([]ExtraResult, len(m.Extra))}
+		for j, x := range m.Extra {
+			out.Matters[i].Extra[j] = ExtraResult{Extra: shownExtra(x.Extra), Affected: x.Affected, Agree: x.Agree, Oppose: x.Oppose, Met: x.Met}
+		}
+	}
+	out.Conflicts = make([]Conflict, len(r.Conflicts))
+	for i, c := range r.Conflicts {
+		out.Conflicts[i] = Conflict{Person: string(c.Person), Rule: string(c.Rule), Counted: c.Counted, SetAside: c.SetAside}
 	}
 	for i, rej := range r.Rejected {
 		out.Rejected[i] = Rejection{Person: string(rej.Person), Channel: rej.Channel, Reason: rej.Reason}
@@ -318,7 +395,7 @@ func (h decisionHandlers) create(w http.ResponseWriter, r *http.Request) {
 		bad = append(bad, huanxin.FieldError{Field: "estate_id", Message: "必填 required"})
 	}
 	d := &decision.Decision{EstateID: in.EstateID, Title: in.Title, Description: in.Description,
-		ScopeKind: decision.ScopeKind(in.ScopeKind), ScopeIDs: in.ScopeIDs, NoticeDays: in.NoticeDays}
+		ScopeKind: decision.ScopeKind(in.ScopeKind), ScopeIDs: in.ScopeIDs, NoticeDays: in.NoticeDays, OpenCount: in.OpenCount}
 	if d.ScopeKind == "" {
 		d.ScopeKind = decision.ScopeEstate
 	}
@@ -327,7 +404,11 @@ func (h decisionHandlers) create(w http.ResponseWriter, r *http.Request) {
 			bad = append(bad, huanxin.FieldError{Field: "matters." + strconv.Itoa(i) + ".item", Message: "必填 required"})
 			continue
 		}
-		d.Matters = append(d.Matters, decision.Matter{Item: decision.Item(*m.Item), Title: m.Title})
+		dm := decision.Matter{Item: decision.Item(*m.Item), Title: m.Title}
+		for _, x := range m.Extra {
+			dm.Extra = append(dm.Extra, decision.Extra{Label: x.Label, Rule: x.Rule, Floors: x.Floors, Parts: x.Parts})
+		}
+		d.Matters = append(d.Matters, dm)
 	}
 	if len(bad) > 0 {
 		WriteError(w, r, huanxin.Invalid("输入有误 invalid input", bad...))
@@ -387,15 +468,29 @@ func (h decisionHandlers) cast(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	v := decision.Vote{Person: decision.PersonID(in.Person), Channel: decision.Channel(in.Channel),
-		Choices: map[decision.MatterID]decision.Choice{}, Spoiled: in.Spoiled, ScanSHA256: in.ScanSHA256, ScanName: in.ScanName}
+	choices, err := parseChoices(in.Choices)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	c, err := h.svc.Cast(r.Context(), id, decision.Vote{Person: decision.PersonID(in.Person), Collection: decision.Collection(in.Collection),
+		Proxy: in.Proxy, ProxyFileID: in.ProxyFileID, ScanFileID: in.ScanFileID, Choices: choices, Spoiled: in.Spoiled})
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, shownCast(c))
+}
+
+// parseChoices reads choices by matter ID as agree, oppose or abstain.
+func parseChoices(in map[int64]string) (map[decision.MatterID]decision.Choice, error) {
+	out := map[decision.MatterID]decision.Choice{}
 	var bad []huanxin.FieldError
-	for _, mid := range slices.Sorted(maps.Keys(in.Choices)) {
-		c := in.Choices[mid]
+	for _, mid := range slices.Sorted(maps.Keys(in)) {
 		found := false
 		for choice, name := range choiceNames {
-			if name == c {
-				v.Choices[decision.MatterID(mid)], found = choice, true
+			if name == in[mid] {
+				out[decision.MatterID(mid)], found = choice, true
 			}
 		}
 		if !found {
@@ -404,24 +499,23 @@ func (h decisionHandlers) cast(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(bad) > 0 {
-		WriteError(w, r, huanxin.Invalid("输入有误 invalid input", bad...))
-		return
+		return nil, huanxin.Invalid("输入有误 invalid input", bad...)
 	}
-	c, err := h.svc.Cast(r.Context(), id, v)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusCreated, NewBallot{State: string(c.State), Code: c.Code, Receipt: Receipt{DecisionID: c.DecisionID,
-		Channel: c.Channel, CastAt: c.At, Choices: shownChoices(c.Choices), Spoiled: c.Spoiled, Counted: c.State == decision.BallotCounted}})
+	return out, nil
+}
+
+func shownCast(c *decision.Cast) NewBallot {
+	return NewBallot{State: string(c.State), Code: c.Code, Collection: string(c.Collection), Proxy: c.Proxy, Revised: c.Revised,
+		Receipt: Receipt{DecisionID: c.DecisionID, Channel: c.Channel, CastAt: c.At, Choices: shownChoices(c.Choices),
+			Spoiled: c.Spoiled, Counted: c.State == decision.BallotCounted}}
 }
 
 func shownReceipt(rc *decision.Receipt) Receipt {
-	// A receipt exists only for a counted ballot: the electorate is checked
-	// when it is cast, a second ballot of the same person is refused and a
-	// paper ballot gets its receipt when its second entry agrees.
+	// A receipt exists only for a counted ballot (a paper ballot gets its
+	// receipt when its second entry agrees or a review settles it); it
+	// stops counting when the owner replaces it.
 	return Receipt{DecisionID: rc.DecisionID, Channel: rc.Channel, CastAt: rc.CastAt, Choices: shownChoices(rc.Choices),
-		Spoiled: rc.Spoiled, Counted: true}
+		Spoiled: rc.Spoiled, Counted: rc.ReplacedAt.IsZero(), ReplacedAt: rc.ReplacedAt}
 }
 
 func (h decisionHandlers) receipt(w http.ResponseWriter, r *http.Request) {
@@ -448,7 +542,7 @@ func (h decisionHandlers) register(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]RegisterRow, len(rows))
 	for i, row := range rows {
-		o := RegisterRow{No: row.No, Voter: row.Voter, Area: int64(row.Area), Parts: row.Parts, Channel: string(row.Channel),
+		o := RegisterRow{No: row.No, Voter: row.Voter, Area: int64(row.Area), Parts: row.Parts, Via: row.Via, Proxy: row.Proxy,
 			CastAt: row.CastAt, Spoiled: row.Spoiled, Choices: map[string]string{}}
 		for j, c := range row.Choices {
 			if name, ok := choiceNames[c]; ok {
@@ -472,9 +566,10 @@ func (h decisionHandlers) turnout(w http.ResponseWriter, r *http.Request) {
 	}
 	count := func(c decision.Count) Count { return Count{Area: int64(c.Area), Persons: c.Persons} }
 	out := Turnout{Electorate: count(t.Electorate), Participating: count(t.Participating), Ballots: t.Ballots,
-		Pending: t.Pending, Mismatched: t.Mismatched, ByChannel: map[string]Count{}, ByBuilding: []BuildingTurnout{}}
+		Pending: t.Pending, Mismatched: t.Mismatched, Conflicts: t.Conflicts, ByChannel: map[string]Count{}, Proxy: count(t.Proxy),
+		ByBuilding: []BuildingTurnout{}}
 	for c, n := range t.ByChannel {
-		out.ByChannel[string(c)] = count(n)
+		out.ByChannel[c] = count(n)
 	}
 	for b, bt := range t.ByBuilding {
 		out.ByBuilding = append(out.ByBuilding, BuildingTurnout{BuildingID: b, Electorate: count(bt.Electorate), Participating: count(bt.Participating)})

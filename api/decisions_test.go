@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 	"github.com/huanxin/huanxin/api"
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/internal/testdb"
 	"github.com/huanxin/huanxin/store"
 )
@@ -62,7 +64,13 @@ func newDecisionsEnv(t *testing.T, db *store.DB) *env {
 	db.Now = func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Second) }
 	e := &env{db: db, mux: http.NewServeMux(), doc: loadDoc(t), w: mustWorld(t, db)}
 	reg := &estate.Service{Store: db}
-	api.NewWithExtras(reg, api.Extras{Decisions: &decision.Service{Store: db, Register: reg}}).Register(e.mux)
+	files := &file.Service{Store: db, Register: reg}
+	api.NewWithExtras(reg, api.Extras{Decisions: &decision.Service{Store: db, Register: reg, Files: files, Now: db.Now}, Files: files}).Register(e.mux)
+	// Votes open at once and results become final at once in this city.
+	sys := huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor)
+	if err := db.SetCitySettings(sys, e.w.city.ID, decision.Rules{Conflict: decision.ConflictFirst}.Settings(), 1); err != nil {
+		t.Fatal(err)
+	}
 	return e
 }
 
@@ -184,15 +192,21 @@ func TestDecisionsHTTP(t *testing.T) {
 		e.do(t, outsider, "POST", base+"/ballots", vote).wantError(t, 404, huanxin.ENOTFOUND)
 
 		// An officer enters a paper ballot for the part without an owner.
-		paper := fmt.Sprintf(`{"person": "part:%d", "channel": "paper_door", "choices": {"%s": "oppose"}}`, w.partA2.ID, m1)
-		e.do(t, officer, "POST", base+"/ballots", fmt.Sprintf(`{"person": "part:%d", "channel": "online"}`, w.partA2.ID)).
-			wantError(t, 400, huanxin.EINVALID, "channel")
-		e.do(t, officer, "POST", base+"/ballots", `{"person": "owner:999999", "channel": "paper_door"}`).wantError(t, 403, huanxin.EFORBIDDEN)
-		// Double entry: the first entry is pending, without a receipt.
-		first := fmt.Sprintf(`{"person": "part:%d", "channel": "paper_door", "choices": {"%s": "oppose"},
-			"scan_sha256": "%s", "scan_name": "ballot.pdf"}`, w.partA2.ID, m1, strings.Repeat("0f", 32))
+		paper := fmt.Sprintf(`{"person": "part:%d", "collection": "door", "choices": {"%s": "oppose"}}`, w.partA2.ID, m1)
+		e.do(t, officer, "POST", base+"/ballots", fmt.Sprintf(`{"person": "part:%d", "collection": "mail"}`, w.partA2.ID)).
+			wantError(t, 400, huanxin.EINVALID, "collection")
+		e.do(t, officer, "POST", base+"/ballots", `{"person": "owner:999999", "collection": "door"}`).wantError(t, 403, huanxin.EFORBIDDEN)
+		// Double entry: the first entry is pending, without a receipt; the
+		// scan is a stored file.
+		up := e.send(t, officer, uploadRequest(t, map[string]string{"estate_id": id(w.estA.ID)},
+			formFile{"file", "ballot.pdf", []byte("%PDF-1.4\n%%EOF\n")}))
+		if up.status != 201 {
+			t.Fatalf("upload: %d %s", up.status, up.raw)
+		}
+		first := fmt.Sprintf(`{"person": "part:%d", "collection": "door", "choices": {"%s": "oppose"}, "scan_file_id": %d}`,
+			w.partA2.ID, m1, num(up.body["id"]))
 		r = e.do(t, officer, "POST", base+"/ballots", first)
-		if _, hasCode := r.body["code"]; r.status != 201 || r.body["channel"] != "paper_door" || r.body["state"] != "pending" ||
+		if _, hasCode := r.body["code"]; r.status != 201 || r.body["channel"] != "paper" || r.body["collection"] != "door" || r.body["state"] != "pending" ||
 			r.body["counted"] != false || hasCode {
 			t.Fatalf("paper ballot, first entry: %d %s", r.status, r.raw)
 		}
@@ -210,9 +224,15 @@ func TestDecisionsHTTP(t *testing.T) {
 			t.Fatalf("paper ballot, second entry: %d %s", r.status, r.raw)
 		}
 		e.do(t, officer, "POST", base+"/ballots", paper).wantError(t, 409, huanxin.ECONFLICT)
-		// A person who voted online gets no paper ballot.
-		e.do(t, officer, "POST", base+"/ballots", fmt.Sprintf(`{"person": %q, "channel": "paper_onsite"}`, personOfPart(t, db, d.ID, w.partA.ID))).
-			wantError(t, 409, huanxin.ECONFLICT)
+		// A person who voted online may also hand in a paper ballot: the
+		// first one counts under this city's rule and the result says so.
+		both := fmt.Sprintf(`{"person": %q, "collection": "onsite", "choices": {"%s": "agree", "%s": "agree"}}`,
+			personOfPart(t, db, d.ID, w.partA.ID), m1, m2)
+		for _, who := range []*huanxin.Actor{officer, secondOfficer} {
+			if r := e.do(t, who, "POST", base+"/ballots", both); r.status != 201 {
+				t.Fatalf("paper ballot of an online voter: %d %s", r.status, r.raw)
+			}
+		}
 
 		// The receipt, in any case and with dashes.
 		for _, c := range []string{code, strings.ToLower(code[:8]) + "-" + code[8:]} {
@@ -229,7 +249,7 @@ func TestDecisionsHTTP(t *testing.T) {
 		// turnout shows who took part, without choices.
 		e.do(t, resident, "GET", base+"/result", "").wantError(t, 400, huanxin.EINVALID)
 		e.do(t, officer, "GET", base+"/result", "").wantError(t, 400, huanxin.EINVALID)
-		if r := e.do(t, officer, "GET", base+"/turnout", ""); r.status != 200 || num(r.body["ballots"]) != 2 ||
+		if r := e.do(t, officer, "GET", base+"/turnout", ""); r.status != 200 || num(r.body["ballots"]) != 2 || num(r.body["conflicts"]) != 1 ||
 			!reflect.DeepEqual(r.body["participating"], map[string]any{"area": float64(17064), "persons": float64(2)}) ||
 			!reflect.DeepEqual(r.body["by_channel"].(map[string]any)["online"], map[string]any{"area": float64(8532), "persons": float64(1)}) ||
 			len(r.body["by_building"].([]any)) == 0 {
@@ -251,7 +271,9 @@ func TestDecisionsHTTP(t *testing.T) {
 		total := int64(w.partA.Area + w.partA2.Area) // 2 × 85.32 m²
 		if countOf(r.body["electorate"]) != [2]int64{total, 2} || num(r.body["counted"]) != 2 || r.body["status"] != "closed" ||
 			num(r.body["pending"]) != 0 || num(r.body["mismatched"]) != 0 ||
-			len(r.body["rejected"].([]any)) != 0 {
+			len(r.body["rejected"].([]any)) != 0 ||
+			!reflect.DeepEqual(r.body["conflicts"], []any{map[string]any{"person": personOfPart(t, db, d.ID, w.partA.ID), "rule": "first",
+				"counted": "online", "set_aside": "paper"}}) {
 			t.Errorf("result: %s", r.raw)
 		}
 		ms := r.body["matters"].([]any)
@@ -342,10 +364,10 @@ func TestPaperBallotMismatchHTTP(t *testing.T) {
 		}
 		m := id(int64(d.Matters[0].ID))
 		person := personOfPart(t, db, did, w.partA2.ID)
-		if r := e.do(t, officer, "POST", base+"/ballots", fmt.Sprintf(`{"person": %q, "channel": "paper_onsite", "choices": {"%s": "agree"}}`, person, m)); r.status != 201 || r.body["state"] != "pending" {
+		if r := e.do(t, officer, "POST", base+"/ballots", fmt.Sprintf(`{"person": %q, "collection": "onsite", "choices": {"%s": "agree"}}`, person, m)); r.status != 201 || r.body["state"] != "pending" {
 			t.Fatalf("first entry: %d %s", r.status, r.raw)
 		}
-		r = e.do(t, second, "POST", base+"/ballots", fmt.Sprintf(`{"person": %q, "channel": "paper_onsite", "choices": {"%s": "oppose"}}`, person, m))
+		r = e.do(t, second, "POST", base+"/ballots", fmt.Sprintf(`{"person": %q, "collection": "onsite", "choices": {"%s": "oppose"}}`, person, m))
 		if _, hasCode := r.body["code"]; r.status != 201 || r.body["state"] != "mismatched" || r.body["counted"] != false || hasCode {
 			t.Fatalf("mismatching entry: %d %s", r.status, r.raw)
 		}
@@ -358,6 +380,132 @@ func TestPaperBallotMismatchHTTP(t *testing.T) {
 		r = e.do(t, officer, "GET", base+"/result", "")
 		if r.status != 200 || num(r.body["counted"]) != 0 || num(r.body["mismatched"]) != 1 || num(r.body["pending"]) != 0 {
 			t.Fatalf("result: %d %s", r.status, r.raw)
+		}
+		if r := e.do(t, officer, "GET", base+"/paper-entries", ""); r.status != 200 || len(r.body["items"].([]any)) != 1 ||
+			r.body["items"].([]any)[0].(map[string]any)["state"] != "mismatched" {
+			t.Fatalf("paper entries: %d %s", r.status, r.raw)
+		}
+		e.do(t, officer, "POST", base+"/announce", "").wantError(t, 400, huanxin.EINVALID)
+		// A third officer settles it from the scan.
+		third := e.actor(huanxin.RoleCommunity, w.commA)
+		third.UserID = officer.UserID + 2
+		review := fmt.Sprintf(`{"person": %q, "collection": "onsite", "choices": {"%s": "agree"}, "note": "扫描件为同意"}`, person, m)
+		e.do(t, second, "POST", base+"/reviews", review).wantError(t, 403, huanxin.EFORBIDDEN)
+		e.do(t, third, "POST", base+"/reviews", fmt.Sprintf(`{"person": %q, "collection": "onsite"}`, person)).wantError(t, 400, huanxin.EINVALID, "note")
+		r = e.do(t, third, "POST", base+"/reviews", review)
+		if code, _ := r.body["code"].(string); r.status != 201 || r.body["state"] != "counted" || len(code) != 16 {
+			t.Fatalf("review: %d %s", r.status, r.raw)
+		}
+		e.checkRequest(t, r.pattern, review)
+		if r := e.do(t, officer, "GET", base+"/result", ""); r.status != 200 || num(r.body["counted"]) != 1 || num(r.body["mismatched"]) != 0 {
+			t.Fatalf("result after review: %d %s", r.status, r.raw)
+		}
+		if r := e.do(t, officer, "POST", base+"/announce", ""); r.status != 200 {
+			t.Fatalf("announce: %d %s", r.status, r.raw)
+		}
+	})
+}
+
+// Documents, the objection period and the city's rules over HTTP.
+func TestDecisionRecordsHTTP(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		e := newDecisionsEnv(t, db)
+		w := e.w
+		officer := e.actor(huanxin.RoleCommunity, w.commA)
+		bureau := &huanxin.Actor{UserID: 300, Name: "bureau", Role: huanxin.RoleBureau, Scope: huanxin.Scope{Paths: []string{w.city.Path}}}
+		resident := &huanxin.Actor{UserID: 200, Name: "resident", Role: huanxin.RoleResident, OwnerID: w.ownA.ID,
+			Scope: huanxin.Scope{PartIDs: []int64{w.partA.ID}}}
+		rulesURL := "/api/v1/cities/" + id(w.city.ID) + "/decision-rules"
+		rules := `{"min_notice_days": 0, "objection_days": 3, "conflict_rule": "paper", "allow_change": true}`
+		e.do(t, officer, "PUT", rulesURL, rules).wantError(t, 403, huanxin.EFORBIDDEN)
+		e.do(t, bureau, "PUT", rulesURL, `{"min_notice_days": 0, "objection_days": 3, "conflict_rule": "last"}`).
+			wantError(t, 400, huanxin.EINVALID, "decision.conflict_rule")
+		if r := e.do(t, bureau, "PUT", rulesURL, rules); r.status != 200 {
+			t.Fatalf("set rules: %d %s", r.status, r.raw)
+		}
+		e.checkRequest(t, "PUT /api/v1/cities/{id}/decision-rules", rules)
+		if r := e.do(t, officer, "GET", rulesURL, ""); r.status != 200 || r.body["conflict_rule"] != "paper" || num(r.body["objection_days"]) != 3 {
+			t.Fatalf("rules: %d %s", r.status, r.raw)
+		}
+
+		r := e.do(t, officer, "POST", "/api/v1/decisions", fmt.Sprintf(`{"estate_id": %d, "title": "改造方案", "scope_kind": "estate",
+			"matters": [{"item": 7, "title": "改造方案", "extra": [{"label": "一层业主无人反对", "rule": "none_oppose", "floors": [1]}]}]}`, w.estA.ID))
+		if r.status != 201 || r.body["conflict_rule"] != "paper" || r.body["allow_change"] != true || num(r.body["objection_days"]) != 3 {
+			t.Fatalf("create: %d %s", r.status, r.raw)
+		}
+		did := num(r.body["id"])
+		base := "/api/v1/decisions/" + id(did)
+		up := e.send(t, officer, uploadRequest(t, map[string]string{"estate_id": id(w.estA.ID)},
+			formFile{"file", "方案.pdf", []byte("%PDF-1.4\n%%EOF\n")}))
+		fid := num(up.body["id"])
+		r = e.do(t, officer, "POST", base+"/documents", fmt.Sprintf(`{"file_id": %d, "title": "改造方案图"}`, fid))
+		if r.status != 201 || r.body["title"] != "改造方案图" || r.body["sha256"] != up.body["sha256"] {
+			t.Fatalf("attach: %d %s", r.status, r.raw)
+		}
+		e.do(t, resident, "POST", base+"/documents", fmt.Sprintf(`{"file_id": %d}`, fid)).wantError(t, 403, huanxin.EFORBIDDEN)
+		e.do(t, officer, "POST", base+"/documents", fmt.Sprintf(`{"file_id": %d}`, fid)).wantError(t, 409, huanxin.ECONFLICT)
+		for _, step := range []string{"publish", "open"} {
+			if r := e.do(t, officer, "POST", base+"/"+step, ""); r.status != 200 {
+				t.Fatalf("%s: %d %s", step, r.status, r.raw)
+			}
+		}
+		if r := e.do(t, resident, "GET", base+"/documents", ""); r.status != 200 || len(r.body["items"].([]any)) != 1 {
+			t.Fatalf("documents: %d %s", r.status, r.raw)
+		}
+		// The owner reads the document through the decision, though the
+		// file service shows residents only their own uploads.
+		req := httptest.NewRequest("GET", base+"/documents/"+id(fid)+"/content", nil)
+		rec := httptest.NewRecorder()
+		e.mux.ServeHTTP(rec, req.WithContext(huanxin.NewContextWithActor(req.Context(), resident)))
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/pdf" || !strings.HasPrefix(rec.Body.String(), "%PDF") {
+			t.Fatalf("document content: %d %s", rec.Code, rec.Header())
+		}
+		e.do(t, resident, "GET", "/api/v1/files/"+id(fid), "").wantError(t, 404, huanxin.ENOTFOUND)
+		req = httptest.NewRequest("DELETE", base+"/documents/"+id(fid), nil)
+		if r := e.send(t, officer, req); r.status != 400 {
+			t.Fatalf("detach after publication: %d %s", r.status, r.raw)
+		}
+
+		// The owner votes and, as the city allows, changes the ballot.
+		d, _ := db.FindDecisionByID(context.Background(), huanxin.Scope{All: true}, did)
+		m := id(int64(d.Matters[0].ID))
+		first := e.do(t, resident, "POST", base+"/ballots", fmt.Sprintf(`{"choices": {"%s": "oppose"}}`, m))
+		changed := e.do(t, resident, "POST", base+"/ballots", fmt.Sprintf(`{"choices": {"%s": "agree"}}`, m))
+		if first.status != 201 || changed.status != 201 || changed.body["revised"] != true {
+			t.Fatalf("change: %s %s", first.raw, changed.raw)
+		}
+		if r := e.do(t, resident, "GET", "/api/v1/receipts/"+first.body["code"].(string), ""); r.status != 200 ||
+			r.body["counted"] != false || r.body["replaced_at"] == nil {
+			t.Fatalf("replaced receipt: %d %s", r.status, r.raw)
+		}
+		for _, step := range []string{"close", "announce"} {
+			if r := e.do(t, officer, "POST", base+"/"+step, ""); r.status != 200 {
+				t.Fatalf("%s: %d %s", step, r.status, r.raw)
+			}
+		}
+		r = e.do(t, resident, "GET", base+"/result", "")
+		extra := r.body["matters"].([]any)[0].(map[string]any)["extra"].([]any)
+		if r.status != 200 || len(extra) != 1 || extra[0].(map[string]any)["met"] != true {
+			t.Fatalf("result with the extra condition: %d %s", r.status, r.raw)
+		}
+		// Objections during the three-day period block finality until answered.
+		obj := `{"body": "请公布纸质票扫描件"}`
+		r = e.do(t, resident, "POST", base+"/objections", obj)
+		if r.status != 201 || r.body["body"] != "请公布纸质票扫描件" {
+			t.Fatalf("object: %d %s", r.status, r.raw)
+		}
+		e.checkRequest(t, r.pattern, obj)
+		oid := num(r.body["id"])
+		e.do(t, officer, "POST", base+"/finalize", "").wantError(t, 400, huanxin.EINVALID)
+		e.do(t, resident, "POST", base+"/objections/"+id(oid)+"/answer", `{"answer": "x"}`).wantError(t, 403, huanxin.EFORBIDDEN)
+		if r := e.do(t, officer, "POST", base+"/objections/"+id(oid)+"/answer", `{"answer": "已在公示栏张贴"}`); r.status != 200 || r.body["answer"] != "已在公示栏张贴" {
+			t.Fatalf("answer: %d %s", r.status, r.raw)
+		}
+		if r := e.do(t, resident, "GET", base+"/objections", ""); r.status != 200 || len(r.body["items"].([]any)) != 1 {
+			t.Fatalf("objections: %d %s", r.status, r.raw)
+		}
+		if r := e.do(t, officer, "GET", base, ""); r.status != 200 || r.body["objections_until"] == nil {
+			t.Fatalf("decision: %d %s", r.status, r.raw)
 		}
 	})
 }

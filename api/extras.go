@@ -66,6 +66,11 @@ var _ Importer = (*importer.Service)(nil)
 //	GET    /api/v1/decisions/{id}/turnout
 //	GET    /api/v1/decisions/{id}/ballots
 //	GET    /api/v1/decisions/{id}/result
+//	POST   /api/v1/decisions/{id}/reviews   settle a mismatched paper ballot
+//	GET    /api/v1/decisions/{id}/paper-entries
+//	GET    /api/v1/decisions/{id}/documents and POST, DELETE …/{file}, GET …/{file}/content
+//	GET    /api/v1/decisions/{id}/objections and POST, POST …/{objection}/answer
+//	GET    /api/v1/cities/{id}/decision-rules and PUT
 //	GET    /api/v1/receipts/{code}
 //	POST   /api/v1/files                    attached files (Files)
 //	GET    /api/v1/files/{id}
@@ -121,6 +126,17 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 		a.handle("GET "+base+"/{id}/turnout", http.HandlerFunc(h.turnout), nil)
 		a.handle("GET "+base+"/{id}/ballots", http.HandlerFunc(h.register), nil)
 		a.handle("GET "+base+"/{id}/result", http.HandlerFunc(h.result), nil)
+		a.handle("POST "+base+"/{id}/reviews", http.HandlerFunc(h.review), nil)
+		a.handle("GET "+base+"/{id}/paper-entries", http.HandlerFunc(h.paperEntries), nil)
+		a.handle("GET "+base+"/{id}/documents", http.HandlerFunc(h.documents), nil)
+		a.handle("POST "+base+"/{id}/documents", http.HandlerFunc(h.addDocument), nil)
+		a.handle("DELETE "+base+"/{id}/documents/{file}", http.HandlerFunc(h.removeDocument), nil)
+		a.handle("GET "+base+"/{id}/documents/{file}/content", http.HandlerFunc(h.documentContent), nil)
+		a.handle("GET "+base+"/{id}/objections", http.HandlerFunc(h.objections), nil)
+		a.handle("POST "+base+"/{id}/objections", http.HandlerFunc(h.object), nil)
+		a.handle("POST "+base+"/{id}/objections/{objection}/answer", http.HandlerFunc(h.answer), nil)
+		a.handle("GET "+Prefix+"/cities/{id}/decision-rules", http.HandlerFunc(h.rules), nil)
+		a.handle("PUT "+Prefix+"/cities/{id}/decision-rules", http.HandlerFunc(h.setRules), nil)
 		a.handle("GET "+Prefix+"/receipts/{code}", http.HandlerFunc(h.receipt), nil)
 	}
 	if x.Files != nil {

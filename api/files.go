@@ -179,6 +179,12 @@ func (h fileHandlers) content(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
+	ServeFile(w, r, f, data)
+}
+
+// ServeFile answers with a stored file's bytes, or 304 when the client
+// holds them already (the ETag is the SHA-256).
+func ServeFile(w http.ResponseWriter, r *http.Request, f *file.File, data []byte) {
 	etag := `"` + f.SHA256 + `"`
 	hd := w.Header()
 	hd.Set("ETag", etag)

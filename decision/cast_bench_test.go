@@ -36,6 +36,10 @@ func BenchmarkCastOnline(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Votes open at once in this benchmark.
+	if err := db.SetCitySettings(sys, es[0].CityID, decision.Rules{Conflict: decision.ConflictFirst}.Settings(), 1); err != nil {
+		b.Fatal(err)
+	}
 	big := es[0]
 	for _, e := range es {
 		if e.Dwellings > big.Dwellings {

@@ -405,7 +405,7 @@ func BenchmarkTally10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ms := []Matter{{1, ItemRebuild, ""}, {2, ItemUseFund, ""}, {3, Consultation, ""}}
+	ms := []Matter{{ID: 1, Item: ItemRebuild}, {ID: 2, Item: ItemUseFund}, {ID: 3, Item: Consultation}}
 	bs := make([]Ballot, 0, n)
 	for _, v := range e.Voters {
 		bs = append(bs, Ballot{Person: v.ID, Choices: map[MatterID]Choice{

@@ -23,6 +23,7 @@ const Developer PersonID = "developer"
 type PartInput struct {
 	PartID                       int64
 	BuildingID                   int64 // for turnout by building
+	Floor                        int   // for extra conditions naming floors
 	Register, Surveyed, Contract *huanxin.Area
 	HeldByDeveloper              bool
 	Owners                       []int64 // owner IDs of the (co-)owners
@@ -36,6 +37,7 @@ type PartInput struct {
 type VoterPart struct {
 	PartID     int64
 	BuildingID int64
+	Floor      int
 	Area       huanxin.Area
 	Source     estate.AreaSource
 }
@@ -77,7 +79,7 @@ func Inputs(parts []estate.Part, ownerships []estate.Ownership) []PartInput {
 	}
 	out := make([]PartInput, 0, len(parts))
 	for _, p := range parts {
-		in := PartInput{PartID: p.ID, BuildingID: p.BuildingID, HeldByDeveloper: p.HeldByDeveloper()}
+		in := PartInput{PartID: p.ID, BuildingID: p.BuildingID, Floor: p.Floor, HeldByDeveloper: p.HeldByDeveloper()}
 		a := p.Area
 		switch p.AreaSource {
 		case estate.SourceSurveyed:
@@ -198,7 +200,7 @@ func Freeze(parts []PartInput) (Electorate, error) {
 		}
 		v := &e.Voters[i]
 		a, src, _ := p.area()
-		v.Parts = append(v.Parts, VoterPart{PartID: p.PartID, BuildingID: p.BuildingID, Area: a, Source: src})
+		v.Parts = append(v.Parts, VoterPart{PartID: p.PartID, BuildingID: p.BuildingID, Floor: p.Floor, Area: a, Source: src})
 		v.Area += a
 		e.TotalArea += a
 		if id == Developer {

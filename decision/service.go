@@ -3,10 +3,7 @@ package decision
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base32"
-	"maps"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +14,7 @@ import (
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/file"
 )
 
 // Status is the stage of a decision: draft → published (notice) → open →
@@ -51,85 +49,49 @@ const (
 	ScopeParts     ScopeKind = "parts"     // the listed exclusive parts
 )
 
-// Channel is how a ballot arrived.
-type Channel string
-
-const (
-	ChannelOnline      Channel = "online"       // 线上
-	ChannelPaperOnsite Channel = "paper_onsite" // 现场纸质票
-	ChannelPaperDoor   Channel = "paper_door"   // 上门纸质票
-	ChannelVideo       Channel = "video"        // 视频
-	ChannelProxy       Channel = "proxy"        // 委托代理
-)
-
-var channels = []Channel{ChannelOnline, ChannelPaperOnsite, ChannelPaperDoor, ChannelVideo, ChannelProxy}
-
-// Decision is an owners' joint decision with its agenda.
+// Decision is an owners' joint decision with its agenda. Conflict,
+// AllowChange and ObjectionDays are the city's rules copied when the
+// decision was created.
 type Decision struct {
-	ID          int64
-	CityID      int64
-	EstateID    int64
-	Title       string
-	Description string
-	Status      Status
-	ScopeKind   ScopeKind
-	ScopeIDs    []int64 // buildings, the stairwell or parts; empty for the estate
-	NoticeDays  int     // days between publication and opening
-	PublishedAt time.Time
-	OpensAt     time.Time
-	ClosesAt    time.Time
-	CreatedBy   int64
-	Created     time.Time
-	Updated     time.Time
-	Matters     []Matter // in agenda order
+	ID            int64
+	CityID        int64
+	EstateID      int64
+	Title         string
+	Description   string
+	Status        Status
+	ScopeKind     ScopeKind
+	ScopeIDs      []int64 // buildings, the stairwell or parts; empty for the estate
+	NoticeDays    int     // days between publication and opening
+	ObjectionDays int     // days a published result stays open to objections
+	Conflict      ConflictRule
+	AllowChange   bool // owners may change an online ballot until closing
+	OpenCount     bool // officers may see the running count while the vote is open
+	PublishedAt   time.Time
+	OpensAt       time.Time
+	ClosesAt      time.Time
+	AnnouncedAt   time.Time
+	FinalizedAt   time.Time
+	CreatedBy     int64
+	Created       time.Time
+	Updated       time.Time
+	Matters       []Matter // in agenda order
 }
 
-// BallotState says whether a stored ballot counts. An online ballot is
-// counted at once; an off-line (paper) ballot is entered twice by two
-// different officers: pending after the first entry, counted when the
-// second agrees with it, mismatched (flagged, not counted) when it does not.
-type BallotState string
-
-const (
-	BallotCounted    BallotState = "counted"    // 计票
-	BallotPending    BallotState = "pending"    // 待第二人复核
-	BallotMismatched BallotState = "mismatched" // 两次录入不一致
-)
-
-// StoredBallot is a ballot as kept: who cast it, how, when, and the hash of
-// the receipt code handed to the voter. For an off-line ballot Channel,
-// Choices and Spoiled are the first entry and the Second fields the
-// confirming one; a pending ballot's ReceiptHash is a random placeholder
-// whose code nobody holds.
-type StoredBallot struct {
-	ID          int64
-	CityID      int64
-	DecisionID  int64
-	Person      PersonID
-	Channel     Channel
-	Choices     map[MatterID]Choice
-	Spoiled     bool
-	ReceiptHash []byte
-	CastBy      int64 // user who entered it (the first entry of an off-line ballot)
-	CastAt      time.Time
-	State       BallotState
-	ScanSHA256  string // hex SHA-256 of the scan or photo of the paper ballot, if any
-	ScanName    string // its file name
-
-	SecondBy      int64 // user who made the confirming entry; 0 before it
-	SecondChannel Channel
-	SecondChoices map[MatterID]Choice
-	SecondSpoiled bool
-	SecondAt      time.Time
-}
-
-// Ballot returns the ballot as the tally counts it.
-func (b *StoredBallot) Ballot() Ballot {
-	return Ballot{Person: b.Person, Choices: b.Choices, Spoiled: b.Spoiled, Channel: string(b.Channel)}
+// ObjectionsUntil is the end of the objection period of an announced
+// result; zero before announcement.
+func (d *Decision) ObjectionsUntil() time.Time {
+	if d.AnnouncedAt.IsZero() {
+		return time.Time{}
+	}
+	return d.AnnouncedAt.AddDate(0, 0, d.ObjectionDays)
 }
 
 // Store is what the decision service needs from storage.
 type Store interface {
+	// CitySettings returns the named settings of a city; SetCitySettings
+	// stores some of them.
+	CitySettings(ctx context.Context, cityID int64) (map[string]string, error)
+	SetCitySettings(ctx context.Context, cityID int64, values map[string]string, by int64) error
 	// CreateDecision stores a decision with its matters, setting their IDs.
 	CreateDecision(ctx context.Context, d *Decision) error
 	// FindDecisions lists the decisions of an estate within the scope.
@@ -145,24 +107,54 @@ type Store interface {
 	// Electorate loads the frozen electorate.
 	Electorate(ctx context.Context, id int64) (Electorate, error)
 	// CastBallot stores a ballot of an open decision; a second ballot of
-	// the same person fails with ECONFLICT.
+	// the same person on the same channel fails with ECONFLICT.
 	CastBallot(ctx context.Context, b *StoredBallot) error
-	// FindBallot returns the ballot of a person in a decision, or
+	// ReviseBallot replaces the entry and receipt of the person's online
+	// ballot in an open decision, keeping the replaced version; it sets
+	// b.ID, b.CastAt and b.RevisedAt.
+	ReviseBallot(ctx context.Context, b *StoredBallot) error
+	// FindBallot returns the ballot of a person on a channel, or
 	// ENOTFOUND.
-	FindBallot(ctx context.Context, id int64, person PersonID) (*StoredBallot, error)
-	// ConfirmBallot stores the second entry of a pending off-line ballot
-	// of an open decision with its new State and ReceiptHash; it fails
-	// with ECONFLICT when the ballot is no longer pending.
+	FindBallot(ctx context.Context, id int64, person PersonID, ch Channel) (*StoredBallot, error)
+	// ConfirmBallot stores the second entry of a pending paper ballot of
+	// an open or closed decision with its new State and ReceiptHash; it
+	// fails with ECONFLICT when the ballot is no longer pending.
 	ConfirmBallot(ctx context.Context, b *StoredBallot) error
+	// ReviewBallot stores the settling reading of a mismatched paper
+	// ballot of an open or closed decision, with its new State and
+	// ReceiptHash; it fails with ECONFLICT when it is no longer
+	// mismatched.
+	ReviewBallot(ctx context.Context, b *StoredBallot) error
 	// Ballots lists the ballots of a decision.
 	Ballots(ctx context.Context, id int64) ([]*StoredBallot, error)
-	// FindReceipt returns the ballot with the receipt hash, or ENOTFOUND.
-	FindReceipt(ctx context.Context, hash []byte) (*StoredBallot, error)
+	// FindReceipt returns the counted ballot with the receipt hash, or the
+	// ballot that replaced the one it stood for with the time it was
+	// replaced, or ENOTFOUND.
+	FindReceipt(ctx context.Context, hash []byte) (*StoredBallot, time.Time, error)
 	// AnnounceDecision moves a closed decision to announced, keeping the
 	// digest of the announced result.
 	AnnounceDecision(ctx context.Context, id int64, digest string) error
 	// DecisionResultDigest returns the digest kept at announcement.
 	DecisionResultDigest(ctx context.Context, id int64) (string, error)
+
+	// AddDocument attaches a stored file to a draft decision;
+	// RemoveDocument detaches it; Documents lists them.
+	AddDocument(ctx context.Context, doc *Document) error
+	RemoveDocument(ctx context.Context, decisionID, fileID int64) error
+	Documents(ctx context.Context, decisionID int64) ([]Document, error)
+
+	// CreateObjection stores an objection to an announced result while
+	// the objection period runs; AnswerObjection stores the answer to an
+	// unanswered one; Objections lists them, oldest first.
+	CreateObjection(ctx context.Context, o *Objection) error
+	AnswerObjection(ctx context.Context, o *Objection) error
+	Objections(ctx context.Context, decisionID int64) ([]Objection, error)
+}
+
+// Files finds stored files (package file).
+type Files interface {
+	Get(ctx context.Context, id int64) (*file.File, error)
+	Open(ctx context.Context, id int64) (*file.File, []byte, error)
 }
 
 // Service runs owners' joint decisions: officers who may edit the register
@@ -170,11 +162,33 @@ type Store interface {
 type Service struct {
 	Store    Store
 	Register *estate.Service
+	Files    Files
+	// Now is the clock for notice and objection periods; nil means
+	// time.Now.
+	Now func() time.Time
 
 	// electorates caches frozen electorates by decision ID: they never
 	// change once frozen, so every server may keep them, and casting does
 	// not reload thousands of voters per ballot.
 	electorates sync.Map
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// file returns a stored file of the decision's estate, or an error naming
+// the field that refers to it.
+func (s *Service) file(ctx context.Context, d *Decision, id int64, field string) (*file.File, error) {
+	f, err := s.Files.Get(ctx, id)
+	if huanxin.ErrorCode(err) == huanxin.ENOTFOUND || (err == nil && f.EstateID != d.EstateID) {
+		return nil, huanxin.Invalid("输入有误 invalid input",
+			huanxin.FieldError{Field: field, Message: "文件不存在或不属于本小区 no such file in this estate"})
+	}
+	return f, err
 }
 
 // electorate returns the frozen electorate of a decision.
@@ -237,8 +251,13 @@ func (s *Service) Create(ctx context.Context, d *Decision) error {
 	if utf8.RuneCountInString(d.Description) > 20000 {
 		fail("description", "过长 too long (max 20000)")
 	}
-	if d.NoticeDays < 0 || d.NoticeDays > 90 {
-		fail("notice_days", "应在 0–90 之间 out of range")
+	rules, err := s.Rules(ctx, est.CityID)
+	if err != nil {
+		return err
+	}
+	if d.NoticeDays < rules.MinNoticeDays || d.NoticeDays > 90 {
+		fail("notice_days", fmt.Sprintf("公告期应为 %d–90 天（本市规定至少 %d 天） must be %d–90 days (the city's minimum is %d)",
+			rules.MinNoticeDays, rules.MinNoticeDays, rules.MinNoticeDays, rules.MinNoticeDays))
 	}
 	if len(d.Matters) == 0 {
 		fail("matters", "至少一项表决事项 at least one matter")
@@ -253,6 +272,18 @@ func (s *Service) Create(ctx context.Context, d *Decision) error {
 		if !m.Item.Valid() {
 			fail(field+".item", "事项应为第278条第1–9项或征求意见 item must be 1–9 of Art. 278, or 0 for consultation")
 		}
+		bad = append(bad, validExtra(m.Extra, field+".extra")...)
+		for _, x := range m.Extra {
+			for _, id := range x.Parts {
+				p, err := s.Register.Parts().Get(ctx, id)
+				if err != nil && huanxin.ErrorCode(err) != huanxin.ENOTFOUND {
+					return err
+				}
+				if err != nil || p.EstateID != d.EstateID {
+					fail(field+".extra", "房屋 "+strconv.FormatInt(id, 10)+" 不属于本小区 does not belong to the estate")
+				}
+			}
+		}
 	}
 	if err := s.checkScope(ctx, d, fail); err != nil {
 		return err
@@ -261,7 +292,8 @@ func (s *Service) Create(ctx context.Context, d *Decision) error {
 		return huanxin.Invalid("输入有误 invalid input", bad...)
 	}
 	d.ID, d.CityID, d.Status, d.CreatedBy = 0, est.CityID, StatusDraft, a.UserID
-	d.PublishedAt, d.OpensAt, d.ClosesAt = time.Time{}, time.Time{}, time.Time{}
+	d.ObjectionDays, d.Conflict, d.AllowChange = rules.ObjectionDays, rules.Conflict, rules.AllowChange
+	d.PublishedAt, d.OpensAt, d.ClosesAt, d.AnnouncedAt, d.FinalizedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	return s.Store.CreateDecision(ctx, d)
 }
 
@@ -381,6 +413,11 @@ func (s *Service) Announce(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
+	if r.Pending > 0 || r.Mismatched > 0 {
+		return huanxin.Errorf(huanxin.EINVALID,
+			"还有 %d 张书面票待复核录入、%d 张两次录入不一致，处理完毕后才能公布结果 %d paper ballots await their second entry and %d a review; settle them before announcing",
+			r.Pending, r.Mismatched, r.Pending, r.Mismatched)
+	}
 	return s.Store.AnnounceDecision(ctx, d.ID, audit.Digest(r))
 }
 
@@ -402,8 +439,32 @@ func (s *Service) Verify(ctx context.Context, id int64) (Result, bool, error) {
 	return r, err == nil && audit.Digest(r) == want, err
 }
 
-// Finalize makes an announced result final.
-func (s *Service) Finalize(ctx context.Context, id int64) error { return s.move(ctx, id, StatusFinal) }
+// Finalize makes an announced result final once its objection period has
+// ended and every objection has been answered.
+func (s *Service) Finalize(ctx context.Context, id int64) error {
+	d, err := s.managed(ctx, id, StatusFinal)
+	if err != nil {
+		return err
+	}
+	if until := d.ObjectionsUntil(); s.now().Before(until) {
+		at := until.In(huanxin.Shanghai).Format("2006-01-02 15:04")
+		return huanxin.Errorf(huanxin.EINVALID, "公示期至 %s 结束，期满后方可生效 the objection period runs until %s", at, at)
+	}
+	os, err := s.Store.Objections(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	open := 0
+	for _, o := range os {
+		if o.AnsweredBy == 0 {
+			open++
+		}
+	}
+	if open > 0 {
+		return huanxin.Errorf(huanxin.EINVALID, "还有 %d 条异议未答复 %d objections are not answered yet", open, open)
+	}
+	return s.Store.SetDecisionStatus(ctx, d.ID, d.Status, StatusFinal)
+}
 
 // Open freezes the electorate from the register as it stands now and opens
 // the vote. Later register changes do not move the frozen electorate.
@@ -412,7 +473,7 @@ func (s *Service) Open(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	if notice := d.PublishedAt.AddDate(0, 0, d.NoticeDays); time.Now().Before(notice) {
+	if notice := d.PublishedAt.AddDate(0, 0, d.NoticeDays); s.now().Before(notice) {
 		return huanxin.Errorf(huanxin.EINVALID, "公告期未满，%s 后方可开始投票 the notice period runs until %s",
 			notice.In(huanxin.Shanghai).Format("2006-01-02 15:04"), notice.In(huanxin.Shanghai).Format("2006-01-02 15:04"))
 	}
@@ -488,241 +549,6 @@ func all[T any](ctx context.Context, r *estate.Repo[T], f estate.Filter, fn func
 	}
 }
 
-// Vote is what a voter marks on a ballot. Person and Channel are set only
-// by an officer entering a ballot received off-line (paper, video, proxy);
-// an owner voting online leaves them empty.
-type Vote struct {
-	Person  PersonID
-	Channel Channel
-	Choices map[MatterID]Choice
-	Spoiled bool
-	// ScanSHA256 and ScanName identify the scan or photo of a paper
-	// ballot (hex SHA-256 of the file and its name); off-line entries only.
-	ScanSHA256 string
-	ScanName   string
-}
-
-// Cast is the outcome of casting or entering a ballot: its state and, once
-// it counts, the receipt code (shown only this once). Channel, Choices and
-// Spoiled are those of this entry.
-type Cast struct {
-	State      BallotState
-	Code       string // "" unless State is BallotCounted
-	DecisionID int64
-	Channel    Channel
-	Choices    map[MatterID]Choice
-	Spoiled    bool
-	At         time.Time
-}
-
-// Cast records the ballot of one person of the frozen electorate. A
-// resident votes online for the person whose frozen parts hold the
-// resident's parts; the ballot counts at once and its receipt code is
-// returned, shown only this once. An officer enters an off-line ballot for
-// a named person by double entry: the first entry is kept pending and not
-// counted; a second entry by another officer, made without seeing the
-// first, makes the ballot counted (and hands out its receipt code) when
-// both agree on channel, choices and spoiling, and mismatched (flagged,
-// not counted) when they differ. The officer of the first entry cannot
-// make the second (EFORBIDDEN). Any other second ballot of a person fails
-// with ECONFLICT.
-func (s *Service) Cast(ctx context.Context, id int64, v Vote) (*Cast, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if a.ReadOnly {
-		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "只读凭证不能投票 a read-only token cannot vote")
-	}
-	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
-	if err != nil {
-		return nil, err
-	}
-	if d.Status != StatusOpen {
-		return nil, huanxin.Errorf(huanxin.EINVALID, "表决状态为“%s”，不在投票期内 the decision is %s, not open for voting", d.Status, d.Status)
-	}
-	e, err := s.electorate(ctx, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	var voter Voter
-	switch {
-	case a.Role == huanxin.RoleResident:
-		if v.Person != "" || (v.Channel != "" && v.Channel != ChannelOnline) {
-			return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "业主只能为本人在线投票 owners vote online for themselves only")
-		}
-		if v.ScanSHA256 != "" || v.ScanName != "" {
-			return nil, huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "scan_sha256", Message: "线上投票没有扫描件 an online ballot has no scan"})
-		}
-		if voter, err = residentVoter(e, a.Scope.PartIDs, a.OwnerID); err != nil {
-			return nil, err
-		}
-		v.Channel = ChannelOnline
-	case a.Role.CanEditRegister():
-		var ok bool
-		if voter, ok = e.Voter(v.Person); !ok {
-			return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "此人不在本次表决的投票人名单中 the person is not in the electorate of this vote")
-		}
-		if v.Channel == ChannelOnline || !slices.Contains(channels, v.Channel) {
-			return nil, huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "channel", Message: "应为线下渠道 must be an off-line channel"})
-		}
-		v.ScanName = strings.TrimSpace(v.ScanName)
-		if bad := validScan(v.ScanSHA256, v.ScanName); len(bad) > 0 {
-			return nil, huanxin.Invalid("输入有误 invalid input", bad...)
-		}
-	default:
-		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "无权投票 you may not vote")
-	}
-	choices := map[MatterID]Choice{}
-	for _, m := range d.Matters {
-		c, ok := v.Choices[m.ID]
-		if !ok {
-			continue
-		}
-		if c != Agree && c != Oppose && c != Abstain {
-			return nil, huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "choices." + strconv.FormatInt(int64(m.ID), 10), Message: "取值无效 invalid choice"})
-		}
-		choices[m.ID] = c
-	}
-	for id := range v.Choices {
-		if _, ok := choices[id]; !ok && !slices.ContainsFunc(d.Matters, func(m Matter) bool { return m.ID == id }) {
-			return nil, huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "choices", Message: "不是本次表决的事项 not a matter of this decision"})
-		}
-	}
-	code, hash, err := newReceipt()
-	if err != nil {
-		return nil, err
-	}
-	out := &Cast{State: BallotCounted, Code: code, DecisionID: d.ID, Channel: v.Channel, Choices: choices, Spoiled: v.Spoiled}
-	if v.Channel == ChannelOnline {
-		b := &StoredBallot{CityID: d.CityID, DecisionID: d.ID, Person: voter.ID, Channel: v.Channel, Choices: choices,
-			Spoiled: v.Spoiled, ReceiptHash: hash, CastBy: a.UserID, State: BallotCounted}
-		if err := s.Store.CastBallot(ctx, b); err != nil {
-			return nil, err
-		}
-		out.At = b.CastAt
-		return out, nil
-	}
-	prev, err := s.Store.FindBallot(ctx, d.ID, voter.ID)
-	switch {
-	case huanxin.ErrorCode(err) == huanxin.ENOTFOUND:
-		// The first entry: kept pending under a placeholder receipt hash
-		// whose code is thrown away.
-		b := &StoredBallot{CityID: d.CityID, DecisionID: d.ID, Person: voter.ID, Channel: v.Channel, Choices: choices,
-			Spoiled: v.Spoiled, ReceiptHash: hash, CastBy: a.UserID, State: BallotPending, ScanSHA256: v.ScanSHA256,
-			ScanName: v.ScanName}
-		if err := s.Store.CastBallot(ctx, b); err != nil {
-			return nil, err
-		}
-		out.State, out.Code, out.At = BallotPending, "", b.CastAt
-		return out, nil
-	case err != nil:
-		return nil, err
-	case prev.State != BallotPending:
-		return nil, huanxin.Errorf(huanxin.ECONFLICT, "此人已投票，不能重复投票 this person has already voted")
-	case prev.CastBy == a.UserID:
-		return nil, huanxin.Errorf(huanxin.EFORBIDDEN,
-			"复核录入须由另一名工作人员完成，您已录入过此票 the confirming entry must be made by another officer; you made the first entry")
-	}
-	prev.SecondBy, prev.SecondChannel, prev.SecondChoices, prev.SecondSpoiled = a.UserID, v.Channel, choices, v.Spoiled
-	if prev.ScanSHA256 == "" {
-		prev.ScanSHA256, prev.ScanName = v.ScanSHA256, v.ScanName
-	}
-	if prev.Channel == v.Channel && prev.Spoiled == v.Spoiled && maps.Equal(prev.Choices, choices) {
-		prev.State, prev.ReceiptHash = BallotCounted, hash
-	} else {
-		prev.State, out.Code = BallotMismatched, ""
-	}
-	if err := s.Store.ConfirmBallot(ctx, prev); err != nil {
-		return nil, err
-	}
-	out.State, out.At = prev.State, prev.SecondAt
-	return out, nil
-}
-
-// validScan checks the hex SHA-256 and the file name of a scan.
-func validScan(sum, name string) []huanxin.FieldError {
-	var bad []huanxin.FieldError
-	if len(sum) != 0 && (len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "") {
-		bad = append(bad, huanxin.FieldError{Field: "scan_sha256", Message: "应为64位小写十六进制 must be 64 lower-case hex digits"})
-	}
-	if utf8.RuneCountInString(name) > 255 {
-		bad = append(bad, huanxin.FieldError{Field: "scan_name", Message: "过长 too long (max 255)"})
-	}
-	if sum == "" && name != "" {
-		bad = append(bad, huanxin.FieldError{Field: "scan_sha256", Message: "必填 required with scan_name"})
-	}
-	return bad
-}
-
-// residentVoter finds the one voting person whose frozen parts hold the
-// resident's parts. Parts held by the developer, or without a recorded
-// owner, give no online vote.
-// residentVoter finds the frozen voter that holds the resident's parts; the
-// resident must be one of that voter's owners (a tenant or family member
-// with an account cannot vote for the owner).
-func residentVoter(e Electorate, parts []int64, owner int64) (Voter, error) {
-	var found []Voter
-	for _, v := range e.Voters {
-		if slices.ContainsFunc(v.Parts, func(p VoterPart) bool { return slices.Contains(parts, p.PartID) }) {
-			found = append(found, v)
-		}
-	}
-	switch {
-	case len(found) == 0:
-		return Voter{}, huanxin.Errorf(huanxin.EFORBIDDEN, "您不在本次表决的投票人名单中 you are not in the electorate of this vote")
-	case len(found) > 1:
-		return Voter{}, huanxin.Errorf(huanxin.EINVALID, "您的房屋分属不同投票人，请到现场投票 your parts belong to several voters; vote on site")
-	case len(found[0].Owners) == 0:
-		return Voter{}, huanxin.Errorf(huanxin.EFORBIDDEN, "该房屋没有登记业主，不能在线投票 the part has no registered owner and cannot vote online")
-	case !slices.Contains(found[0].Owners, owner):
-		return Voter{}, huanxin.Errorf(huanxin.EFORBIDDEN, "只有登记的业主可以投票 only a registered owner can vote")
-	}
-	return found[0], nil
-}
-
-var receiptEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
-
-// newReceipt returns a random receipt code (16 characters, 80 bits) and the
-// hash that is stored.
-func newReceipt() (string, []byte, error) {
-	raw := make([]byte, 10)
-	if _, err := rand.Read(raw); err != nil {
-		return "", nil, err
-	}
-	code := receiptEncoding.EncodeToString(raw)
-	return code, ReceiptHash(code), nil
-}
-
-// ReceiptHash returns the stored hash of a receipt code, ignoring case,
-// spaces and dashes.
-func ReceiptHash(code string) []byte {
-	code = strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(code)))
-	h := sha256.Sum256([]byte(code))
-	return h[:]
-}
-
-// Receipt is what a receipt code shows: the ballot was recorded as cast.
-type Receipt struct {
-	DecisionID int64
-	Channel    Channel
-	CastAt     time.Time
-	Choices    map[MatterID]Choice
-	Spoiled    bool
-}
-
-// CheckReceipt returns the ballot a receipt code stands for.
-func (s *Service) CheckReceipt(ctx context.Context, code string) (*Receipt, error) {
-	if _, err := actor(ctx); err != nil {
-		return nil, err
-	}
-	b, err := s.Store.FindReceipt(ctx, ReceiptHash(code))
-	if err != nil {
-		return nil, err
-	}
-	return &Receipt{DecisionID: b.DecisionID, Channel: b.Channel, CastAt: b.CastAt, Choices: b.Choices, Spoiled: b.Spoiled}, nil
-}
-
 // Result tallies the stored ballots over the frozen electorate. It is
 // available once voting has closed, to everyone in scope; while a vote is
 // open only the turnout is shown.
@@ -735,26 +561,42 @@ func (s *Service) Result(ctx context.Context, id int64) (Result, error) {
 	case StatusDraft, StatusPublished:
 		return Result{}, huanxin.Errorf(huanxin.EINVALID, "尚未开始投票 voting has not opened")
 	case StatusOpen:
-		// While a vote is open nobody sees the choices, officers included:
-		// only the turnout.
-		return Result{}, huanxin.Errorf(huanxin.EINVALID, "投票尚未结束，只能查看参与情况 voting is still open; only the turnout is shown")
+		// While a vote is open nobody sees the choices, officers included,
+		// unless the decision lets its officers follow the count.
+		a := huanxin.ActorFromContext(ctx)
+		if !d.OpenCount || !a.Role.CanEditRegister() {
+			return Result{}, huanxin.Errorf(huanxin.EINVALID, "投票尚未结束，只能查看参与情况 voting is still open; only the turnout is shown")
+		}
 	}
 	return s.tally(ctx, d)
 }
 
 // Turnout is who has taken part so far, without their choices. Ballots
-// and Participating count the counted ballots only; Pending and Mismatched
-// are the paper ballots awaiting their second entry and those whose two
-// entries differ.
+// and Participating count the ballots that count (one per person);
+// Pending and Mismatched are the paper ballots awaiting their second entry
+// and those whose two entries differ; Conflicts the persons who voted
+// both online and on paper.
 type Turnout struct {
 	Electorate, Participating Count
 	Ballots                   int
 	Pending, Mismatched       int
-	// ByChannel is the participation per channel of the counted ballots;
-	// ByBuilding the participation and electorate per building (a person
-	// holding parts in several buildings counts once in each).
-	ByChannel  map[Channel]Count
+	Conflicts                 int
+	// ByChannel is the participation per way of voting (Via) of the
+	// counted ballots, Proxy the part of it signed by proxies; ByBuilding
+	// the participation and electorate per building (a person holding
+	// parts in several buildings counts once in each).
+	ByChannel  map[string]Count
+	Proxy      Count
 	ByBuilding map[int64]BuildingTurnout
+}
+
+// Via names how a ballot arrived: "online", or "paper_" and how the paper
+// was collected.
+func (b *StoredBallot) Via() string {
+	if b.Channel == ChannelOnline {
+		return string(ChannelOnline)
+	}
+	return string(ChannelPaper) + "_" + string(b.Counted().Collection)
 }
 
 // BuildingTurnout is the turnout within one building.
@@ -771,22 +613,6 @@ func perBuilding(v Voter) map[int64]huanxin.Area {
 	return m
 }
 
-// counted splits stored ballots into those that count and the numbers of
-// pending and mismatched paper ballots.
-func counted(stored []*StoredBallot) (out []*StoredBallot, pending, mismatched int) {
-	for _, b := range stored {
-		switch b.State {
-		case BallotCounted:
-			out = append(out, b)
-		case BallotPending:
-			pending++
-		case BallotMismatched:
-			mismatched++
-		}
-	}
-	return out, pending, mismatched
-}
-
 // Turnout returns the participation in an open or closed decision: the
 // part of the electorate (area and persons) that has cast a ballot.
 func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
@@ -797,13 +623,14 @@ func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
 	if d.Status == StatusDraft || d.Status == StatusPublished {
 		return Turnout{}, huanxin.Errorf(huanxin.EINVALID, "尚未开始投票 voting has not opened")
 	}
-	e, stored, pending, mismatched, err := s.counting(ctx, d.ID)
+	c, err := s.counting(ctx, d)
 	if err != nil {
 		return Turnout{}, err
 	}
-	t := Turnout{Electorate: Count{Area: e.TotalArea, Persons: e.TotalPersons}, Ballots: len(stored), Pending: pending,
-		Mismatched: mismatched}
-	t.ByChannel, t.ByBuilding = map[Channel]Count{}, map[int64]BuildingTurnout{}
+	e := c.electorate
+	t := Turnout{Electorate: Count{Area: e.TotalArea, Persons: e.TotalPersons}, Ballots: len(c.ballots), Pending: c.pending,
+		Mismatched: c.mismatched, Conflicts: len(c.conflicts)}
+	t.ByChannel, t.ByBuilding = map[string]Count{}, map[int64]BuildingTurnout{}
 	for _, v := range e.Voters {
 		for b, area := range perBuilding(v) {
 			bt := t.ByBuilding[b]
@@ -812,21 +639,22 @@ func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
 			t.ByBuilding[b] = bt
 		}
 	}
-	for _, b := range stored {
+	add := func(c *Count, a huanxin.Area) { c.Area += a; c.Persons++ }
+	for _, b := range c.ballots {
 		v, ok := e.Voter(b.Person)
 		if !ok {
 			continue
 		}
-		t.Participating.Area += v.Area
-		t.Participating.Persons++
-		c := t.ByChannel[b.Channel]
-		c.Area += v.Area
-		c.Persons++
-		t.ByChannel[b.Channel] = c
+		add(&t.Participating, v.Area)
+		via := t.ByChannel[b.Via()]
+		add(&via, v.Area)
+		t.ByChannel[b.Via()] = via
+		if b.Counted().Proxy != "" {
+			add(&t.Proxy, v.Area)
+		}
 		for bld, area := range perBuilding(v) {
 			bt := t.ByBuilding[bld]
-			bt.Participating.Area += area
-			bt.Participating.Persons++
+			add(&bt.Participating, area)
 			t.ByBuilding[bld] = bt
 		}
 	}
@@ -847,70 +675,53 @@ func (s *Service) Electorate(ctx context.Context, id int64) (Electorate, error) 
 	return s.electorate(ctx, d.ID)
 }
 
-// counting loads the frozen electorate and the ballots that count, with
-// the numbers of pending and mismatched paper ballots left out.
-func (s *Service) counting(ctx context.Context, id int64) (e Electorate, stored []*StoredBallot, pending, mismatched int, err error) {
-	if e, err = s.electorate(ctx, id); err != nil {
-		return
+// count is what counting loads: the frozen electorate, the ballots that
+// count (counted, and chosen under the conflict rule), the conflicts, and
+// the numbers of paper ballots left out as pending or mismatched.
+type count struct {
+	electorate          Electorate
+	ballots             []*StoredBallot
+	conflicts           []Conflict
+	pending, mismatched int
+}
+
+// counting loads what a count of the decision needs.
+func (s *Service) counting(ctx context.Context, d *Decision) (c count, err error) {
+	if c.electorate, err = s.electorate(ctx, d.ID); err != nil {
+		return c, err
 	}
-	if stored, err = s.Store.Ballots(ctx, id); err != nil {
-		return
+	stored, err := s.Store.Ballots(ctx, d.ID)
+	if err != nil {
+		return c, err
 	}
-	stored, pending, mismatched = counted(stored)
-	return
+	var counted []*StoredBallot
+	for _, b := range stored {
+		switch b.State {
+		case BallotCounted:
+			counted = append(counted, b)
+		case BallotPending:
+			c.pending++
+		case BallotMismatched:
+			c.mismatched++
+		}
+	}
+	c.ballots, c.conflicts = resolve(d.Conflict, counted, (*StoredBallot).Ballot)
+	return c, nil
 }
 
 // tally counts the stored ballots against the frozen electorate.
 func (s *Service) tally(ctx context.Context, d *Decision) (Result, error) {
-	e, stored, pending, mismatched, err := s.counting(ctx, d.ID)
+	c, err := s.counting(ctx, d)
 	if err != nil {
 		return Result{}, err
 	}
-	bs := make([]Ballot, len(stored))
-	for i, b := range stored {
+	bs := make([]Ballot, len(c.ballots))
+	for i, b := range c.ballots {
 		bs[i] = b.Ballot()
 	}
-	r := Tally(e, d.Matters, bs)
-	r.Pending, r.Mismatched = pending, mismatched
+	r := Tally(c.electorate, d.Matters, bs)
+	r.Pending, r.Mismatched, r.Conflicts = c.pending, c.mismatched, c.conflicts
 	return r, nil
-}
-
-// PaperEntry is an off-line ballot that does not count yet: pending its
-// second entry, or mismatched and flagged for review. It shows who entered
-// it, never its choices.
-type PaperEntry struct {
-	Person    PersonID
-	Channel   Channel // of the first entry
-	State     BallotState
-	EnteredBy int64
-	EnteredAt time.Time
-	SecondBy  int64 // 0 while pending
-	ScanName  string
-}
-
-// PaperEntries lists the pending and mismatched paper ballots of a
-// decision, for the officers who run it.
-func (s *Service) PaperEntries(ctx context.Context, id int64) ([]PaperEntry, error) {
-	a, err := officer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
-	if err != nil {
-		return nil, err
-	}
-	stored, err := s.Store.Ballots(ctx, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	var out []PaperEntry
-	for _, b := range stored {
-		if b.State == BallotPending || b.State == BallotMismatched {
-			out = append(out, PaperEntry{Person: b.Person, Channel: b.Channel, State: b.State, EnteredBy: b.CastBy,
-				EnteredAt: b.CastAt, SecondBy: b.SecondBy, ScanName: b.ScanName})
-		}
-	}
-	return out, nil
 }
 
 // RegisterRow is one ballot of the ballot register.
@@ -919,7 +730,8 @@ type RegisterRow struct {
 	Voter   string // "#n" unless the reader may see names: then the person ID
 	Area    huanxin.Area
 	Parts   int
-	Channel Channel
+	Via     string // see StoredBallot.Via
+	Proxy   bool   // signed by a proxy
 	CastAt  time.Time
 	Spoiled bool
 	Choices []Choice // in matter order; 0 where none was marked
@@ -944,21 +756,23 @@ func (s *Service) BallotRegister(ctx context.Context, id int64) (*Decision, []Re
 	if d.Status == StatusDraft || d.Status == StatusPublished || d.Status == StatusOpen {
 		return nil, nil, huanxin.Errorf(huanxin.EINVALID, "投票结束后才能导出选票清册 the ballot register is available once voting has closed")
 	}
-	e, stored, _, _, err := s.counting(ctx, d.ID)
+	c, err := s.counting(ctx, d)
 	if err != nil {
 		return nil, nil, err
 	}
+	e, stored := c.electorate, c.ballots
 	slices.SortFunc(stored, func(x, y *StoredBallot) int { return bytes.Compare(x.ReceiptHash, y.ReceiptHash) })
 	rows := make([]RegisterRow, len(stored))
 	for i, b := range stored {
 		v, _ := e.Voter(b.Person)
-		r := RegisterRow{No: i + 1, Voter: "#" + strconv.Itoa(i+1), Area: v.Area, Parts: len(v.Parts), Channel: b.Channel,
-			CastAt: b.CastAt, Spoiled: b.Spoiled}
+		en := b.Counted()
+		r := RegisterRow{No: i + 1, Voter: "#" + strconv.Itoa(i+1), Area: v.Area, Parts: len(v.Parts), Via: b.Via(),
+			Proxy: en.Proxy != "", CastAt: b.CastAt, Spoiled: en.Spoiled}
 		if a.Role == huanxin.RoleAuditor {
 			r.Voter = string(b.Person)
 		}
 		for _, m := range d.Matters {
-			r.Choices = append(r.Choices, b.Choices[m.ID])
+			r.Choices = append(r.Choices, en.Choices[m.ID])
 		}
 		rows[i] = r
 	}

@@ -3,6 +3,7 @@ package decision
 import (
 	"cmp"
 	"slices"
+	"time"
 
 	"github.com/huanxin/huanxin"
 )
@@ -26,10 +27,14 @@ type Matter struct {
 	ID    MatterID
 	Item  Item
 	Title string
+	// Extra are the conditions local rules add to the matter; a binding
+	// matter passes only if every one is met as well.
+	Extra []Extra
 }
 
 // Ballot is one person's vote on every matter of the agenda. Channel says how
-// it arrived (paper, online, assisted…) and is kept for the record only.
+// it arrived (online or paper) and At when; Resolve uses them to choose
+// between a person's online and paper ballots, Tally only reports them.
 //
 // A counted ballot makes its person take part in every matter of the agenda:
 // an abstention, an unmarked matter and a Spoiled ballot (废票) count as
@@ -40,6 +45,7 @@ type Ballot struct {
 	Choices map[MatterID]Choice
 	Spoiled bool
 	Channel string
+	At      time.Time
 }
 
 // Rejection reasons.
@@ -92,6 +98,7 @@ type MatterResult struct {
 	Participating, Agree, Oppose, Abstain, Spoiled Count
 	QuorumArea, QuorumPersons                      Condition
 	AgreeArea, AgreePersons                        Condition
+	Extra                                          []ExtraResult
 	Outcome                                        Outcome
 }
 
@@ -107,6 +114,77 @@ type Result struct {
 	Rejected   []Rejection
 	Pending    int
 	Mismatched int
+	// Conflicts lists the persons who voted both online and on paper,
+	// with the ballot that counted under the decision's rule; the service
+	// sets it.
+	Conflicts []Conflict
+}
+
+// Conflict is a person with both an online and a paper ballot: Counted is
+// the channel whose ballot counted under Rule, the other was set aside.
+type Conflict struct {
+	Person   PersonID
+	Rule     ConflictRule
+	Counted  string
+	SetAside string
+}
+
+// Resolve keeps one ballot per person where a person has ballots on two
+// channels: the earlier one (ties: the paper one) under ConflictFirst, the
+// paper or the online one under the other rules. Ballots of persons with
+// one ballot, or with several on the same channel, are passed on as they
+// are for Tally to count or reject. The conflicts are sorted by person.
+func Resolve(rule ConflictRule, ballots []Ballot) (kept []Ballot, conflicts []Conflict) {
+	return resolve(rule, ballots, func(b Ballot) Ballot { return b })
+}
+
+// resolve is Resolve over any values that carry a ballot.
+func resolve[T any](rule ConflictRule, items []T, ballot func(T) Ballot) (kept []T, conflicts []Conflict) {
+	channels := map[PersonID]map[string]int{}
+	for _, it := range items {
+		b := ballot(it)
+		if channels[b.Person] == nil {
+			channels[b.Person] = map[string]int{}
+		}
+		channels[b.Person][b.Channel]++
+	}
+	// The item chosen for each person in conflict.
+	chosen := map[PersonID]int{}
+	for i, it := range items {
+		b := ballot(it)
+		if c := channels[b.Person]; len(c) != 2 || c[b.Channel] != 1 {
+			continue
+		}
+		if j, seen := chosen[b.Person]; !seen || prefer(rule, b, ballot(items[j])) {
+			chosen[b.Person] = i
+		}
+	}
+	for i, it := range items {
+		b := ballot(it)
+		j, inConflict := chosen[b.Person]
+		if !inConflict || i == j {
+			kept = append(kept, it)
+			continue
+		}
+		conflicts = append(conflicts, Conflict{Person: b.Person, Rule: rule, Counted: ballot(items[j]).Channel, SetAside: b.Channel})
+	}
+	slices.SortFunc(conflicts, func(a, b Conflict) int { return cmp.Compare(a.Person, b.Person) })
+	return kept, conflicts
+}
+
+// prefer reports whether b wins over c, two ballots of one person on
+// different channels, under the rule.
+func prefer(rule ConflictRule, b, c Ballot) bool {
+	switch rule {
+	case ConflictPaper:
+		return b.Channel == string(ChannelPaper)
+	case ConflictOnline:
+		return b.Channel == string(ChannelOnline)
+	}
+	if !b.At.Equal(c.At) {
+		return b.At.Before(c.At)
+	}
+	return b.Channel == string(ChannelPaper)
 }
 
 func condition(num, den int64, b Bound, binding bool) Condition {
@@ -157,6 +235,12 @@ func Tally(e Electorate, matters []Matter, ballots []Ballot) Result {
 		}
 	}
 	res.Counted = len(valid)
+	ballotOf := func(p PersonID) *Ballot {
+		if i, ok := seen[p]; ok && i >= 0 {
+			return &ballots[i]
+		}
+		return nil
+	}
 	add := func(c *Count, a huanxin.Area) { c.Area += a; c.Persons++ }
 	for _, m := range matters {
 		r := MatterResult{Matter: m}
@@ -179,12 +263,18 @@ func Tally(e Electorate, matters []Matter, ballots []Ballot) Result {
 		r.QuorumPersons = condition(p.Persons, t.Persons, rule.QuorumPersons, rule.Binding)
 		r.AgreeArea = condition(int64(r.Agree.Area), int64(p.Area), rule.AgreeArea, rule.Binding)
 		r.AgreePersons = condition(r.Agree.Persons, p.Persons, rule.AgreePersons, rule.Binding)
+		extraMet := true
+		for _, x := range m.Extra {
+			er := x.check(e, m.ID, ballotOf)
+			extraMet = extraMet && er.Met
+			r.Extra = append(r.Extra, er)
+		}
 		switch {
 		case !m.Item.Valid():
 			r.Outcome = OutcomeInvalid
 		case !rule.Binding:
 			r.Outcome = OutcomeConsultation
-		case r.QuorumArea.Met && r.QuorumPersons.Met && r.AgreeArea.Met && r.AgreePersons.Met:
+		case r.QuorumArea.Met && r.QuorumPersons.Met && r.AgreeArea.Met && r.AgreePersons.Met && extraMet:
 			r.Outcome = OutcomePassed
 		default:
 			r.Outcome = OutcomeFailed

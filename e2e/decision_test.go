@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +15,21 @@ import (
 // a phone-sized screen and checks the receipt; the officer closes the vote
 // and publishes the result, which explains every condition.
 func TestOwnersDecisionEndToEnd(t *testing.T) {
+	// The city's housing bureau lets votes open without a notice period
+	// and results become final at once, for this test.
+	bureau := browser(t)
+	if err := chromedp.Do(bureau, signIn("bureau", "huanxin2026"), chromedp.Navigate(baseURL+"/settings/decision-rules"),
+		chromedp.WaitVisible(chromedp.CSS(`#rl-notice`)),
+		chromedp.SetValue(chromedp.CSS(`#rl-notice`), "0"),
+		chromedp.SetValue(chromedp.CSS(`#rl-objection`), "0"),
+		chromedp.Click(chromedp.CSS(`#rl-conflict-paper`)),
+		loaded(chromedp.Submit(chromedp.CSS(`#rl-notice`)))); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(bureau, t, "main"); !strings.Contains(got, "以书面票为准") {
+		t.Fatalf("rules page after saving: %q", got)
+	}
+
 	officer := browser(t)
 	if err := chromedp.Do(officer, signIn("community", "huanxin2026"),
 		chromedp.Navigate(baseURL+"/estates"), chromedp.WaitVisible(chromedp.CSS(`#estate-table`)),
@@ -29,6 +46,10 @@ func TestOwnersDecisionEndToEnd(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#f-notice`), "0"),
 		chromedp.SendKeys(chromedp.CSS(`#m-title-0`), "1幢加装电梯"),
 		chromedp.SetValue(chromedp.CSS(`#m-item-0`), "7"),
+		chromedp.Click(chromedp.CSS(`#m-item-0 ~ details summary`)),
+		chromedp.SendKeys(chromedp.CSS(`#m-xl-0`), "九层业主无人反对"),
+		chromedp.SetValue(chromedp.CSS(`#m-xr-0`), "none_oppose"),
+		chromedp.SendKeys(chromedp.CSS(`#m-xf-0`), "9"),
 		loaded(chromedp.Submit(chromedp.CSS(`#f-title`)))); err != nil {
 		t.Fatal(err)
 	}
@@ -41,6 +62,19 @@ func TestOwnersDecisionEndToEnd(t *testing.T) {
 		if err := chromedp.Do(officer, loaded(chromedp.Click(chromedp.CSS(`form[action$="/`+action+`"] button`)))); err != nil {
 			t.Fatalf("%s: %v", action, err)
 		}
+	}
+	// A plan is attached while the decision is a draft.
+	plan := filepath.Join(t.TempDir(), "方案.pdf")
+	if err := os.WriteFile(plan, []byte("%PDF-1.4\n% lift plan\n%%EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(officer, chromedp.SendKeys(chromedp.CSS(`#doc-title`), "加装电梯方案"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#doc-file`), []string{plan}),
+		loaded(chromedp.Submit(chromedp.CSS(`#doc-title`))), chromedp.WaitVisible(chromedp.CSS(`.docs code.hash`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(officer, t, "main"); !strings.Contains(got, "加装电梯方案") || !strings.Contains(got, "以书面票为准") {
+		t.Fatalf("decision page after attaching: %q", got)
 	}
 	step("publish")
 	step("open")
@@ -74,7 +108,7 @@ func TestOwnersDecisionEndToEnd(t *testing.T) {
 	step("close")
 	step("announce")
 	result := text(officer, t, "main")
-	for _, want := range []string{"≥ 2/3", "≥ 3/4", "1幢加装电梯"} {
+	for _, want := range []string{"≥ 2/3", "≥ 3/4", "1幢加装电梯", "九层业主无人反对"} {
 		if !strings.Contains(result, want) {
 			t.Fatalf("result lacks %q:\n%s", want, result)
 		}

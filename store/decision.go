@@ -1,10 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/audit"
@@ -16,6 +21,8 @@ const (
 	entityDecision   = "decision"
 	entityElectorate = "decision_electorate"
 	entityBallot     = "ballot"
+	entityDocument   = "decision_document"
+	entityObjection  = "decision_objection"
 )
 
 func joinIDs(ids []int64) string {
@@ -45,17 +52,25 @@ func splitIDs(s string) ([]int64, error) {
 func (db *DB) CreateDecision(ctx context.Context, d *decision.Decision) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		id, err := tx.insertID(`INSERT INTO decisions (city_id, estate_id, title, description, status, scope_kind, scope_ids,
-			notice_days, published_at, opens_at, closes_at, created_by, created, updated) VALUES (?,?,?,?,?,?,?,?,0,0,0,?,?,?)`,
+			notice_days, objection_days, conflict_rule, allow_change, open_count, created_by, created, updated)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			d.CityID, d.EstateID, d.Title, d.Description, d.Status, d.ScopeKind, joinIDs(d.ScopeIDs), d.NoticeDays,
-			d.CreatedBy, micro(tx.now), micro(tx.now))
+			d.ObjectionDays, string(d.Conflict), d.AllowChange, d.OpenCount, d.CreatedBy, micro(tx.now), micro(tx.now))
 		if err != nil {
 			return err
 		}
 		d.ID, d.Created, d.Updated = id, tx.now, tx.now
 		for i := range d.Matters {
 			m := &d.Matters[i]
-			mid, err := tx.insertID(`INSERT INTO decision_matters (city_id, decision_id, position, item, title) VALUES (?,?,?,?,?)`,
-				d.CityID, d.ID, i+1, int64(m.Item), m.Title)
+			extra, err := json.Marshal(m.Extra)
+			if err != nil {
+				return err
+			}
+			if m.Extra == nil {
+				extra = []byte("[]")
+			}
+			mid, err := tx.insertID(`INSERT INTO decision_matters (city_id, decision_id, position, item, title, extra) VALUES (?,?,?,?,?,?)`,
+				d.CityID, d.ID, i+1, int64(m.Item), m.Title, string(extra))
 			if err != nil {
 				return err
 			}
@@ -66,7 +81,8 @@ func (db *DB) CreateDecision(ctx context.Context, d *decision.Decision) error {
 }
 
 const decisionCols = `x.id, x.city_id, x.estate_id, x.title, x.description, x.status, x.scope_kind, x.scope_ids,
-	x.notice_days, x.published_at, x.opens_at, x.closes_at, x.created_by, x.created, x.updated`
+	x.notice_days, x.objection_days, x.conflict_rule, x.allow_change, x.open_count, x.published_at, x.opens_at, x.closes_at,
+	x.announced_at, x.finalized_at, x.created_by, x.created, x.updated`
 
 // FindDecisions lists the decisions of an estate within the scope, newest
 // first, with their matters.
@@ -104,7 +120,8 @@ func (db *DB) findDecisions(ctx context.Context, w where) ([]*decision.Decision,
 		d := new(decision.Decision)
 		var scope string
 		if err := rows.Scan(&d.ID, &d.CityID, &d.EstateID, &d.Title, &d.Description, &d.Status, &d.ScopeKind, &scope,
-			&d.NoticeDays, stamp{&d.PublishedAt}, stamp{&d.OpensAt}, stamp{&d.ClosesAt}, &d.CreatedBy,
+			&d.NoticeDays, &d.ObjectionDays, &d.Conflict, &d.AllowChange, &d.OpenCount, stamp{&d.PublishedAt}, stamp{&d.OpensAt},
+			stamp{&d.ClosesAt}, stamp{&d.AnnouncedAt}, stamp{&d.FinalizedAt}, &d.CreatedBy,
 			stamp{&d.Created}, stamp{&d.Updated}); err != nil {
 			return nil, err
 		}
@@ -123,7 +140,7 @@ func (db *DB) findDecisions(ctx context.Context, w where) ([]*decision.Decision,
 	}
 	var mw where
 	mw.in("decision_id", ids)
-	mrows, err := db.query(ctx, "SELECT decision_id, id, item, title FROM decision_matters"+mw.sql()+" ORDER BY decision_id, position", mw.args...)
+	mrows, err := db.query(ctx, "SELECT decision_id, id, item, title, extra FROM decision_matters"+mw.sql()+" ORDER BY decision_id, position", mw.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +148,15 @@ func (db *DB) findDecisions(ctx context.Context, w where) ([]*decision.Decision,
 	for mrows.Next() {
 		var did int64
 		var m decision.Matter
-		if err := mrows.Scan(&did, &m.ID, &m.Item, &m.Title); err != nil {
+		var extra string
+		if err := mrows.Scan(&did, &m.ID, &m.Item, &m.Title, &extra); err != nil {
 			return nil, err
+		}
+		if err := json.Unmarshal([]byte(extra), &m.Extra); err != nil {
+			return nil, err
+		}
+		if len(m.Extra) == 0 {
+			m.Extra = nil
 		}
 		d := byID[did]
 		d.Matters = append(d.Matters, m)
@@ -145,6 +169,8 @@ var statusStamp = map[decision.Status]string{
 	decision.StatusPublished: "published_at",
 	decision.StatusOpen:      "opens_at",
 	decision.StatusClosed:    "closes_at",
+	decision.StatusAnnounced: "announced_at",
+	decision.StatusFinal:     "finalized_at",
 }
 
 // setStatus moves a decision from one status to another inside tx.
@@ -273,26 +299,68 @@ func choicesJSON(c map[decision.MatterID]decision.Choice) (string, error) {
 	return string(b), err
 }
 
+// openFor locks a decision inside tx and checks that its status is one of
+// those given.
+func (tx *Tx) openFor(db *DB, city, id int64, ok ...decision.Status) error {
+	var status decision.Status
+	if err := tx.queryRow("SELECT status FROM decisions WHERE city_id = ? AND id = ?"+db.forUpdate(), city, id).Scan(&status); err != nil {
+		return err
+	}
+	if !slices.Contains(ok, status) {
+		return huanxin.Errorf(huanxin.EINVALID, "表决不在投票期内 the decision is not open for voting")
+	}
+	return nil
+}
+
+// entryJSON encodes the second or review reading of a paper ballot.
+func entryJSON(e decision.Entry) (string, error) {
+	c, err := choicesJSON(e.Choices)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(storedEntry{Collection: e.Collection, Proxy: e.Proxy, Choices: json.RawMessage(c), Spoiled: e.Spoiled})
+	return string(b), err
+}
+
+// storedEntry is a reading of a paper ballot as kept in second_entry and
+// review_entry.
+type storedEntry struct {
+	Collection decision.Collection `json:"collection"`
+	Proxy      string              `json:"proxy,omitempty"`
+	Choices    json.RawMessage     `json:"choices"`
+	Spoiled    bool                `json:"spoiled"`
+}
+
+func parseEntry(s string, e *decision.Entry) error {
+	if s == "" {
+		return nil
+	}
+	var se storedEntry
+	if err := json.Unmarshal([]byte(s), &se); err != nil {
+		return err
+	}
+	e.Collection, e.Proxy, e.Spoiled = se.Collection, se.Proxy, se.Spoiled
+	return json.Unmarshal(se.Choices, &e.Choices)
+}
+
 // CastBallot stores a ballot of an open decision. The unique key on the
-// person is what refuses a second ballot: of any number of concurrent
-// attempts exactly one is stored, the others fail with ECONFLICT.
+// person and channel is what refuses a second ballot: of any number of
+// concurrent attempts exactly one is stored, the others fail with
+// ECONFLICT.
 func (db *DB) CastBallot(ctx context.Context, b *decision.StoredBallot) error {
 	choices, err := choicesJSON(b.Choices)
 	if err != nil {
 		return err
 	}
 	err = db.WithTx(ctx, func(tx *Tx) error {
-		var status decision.Status
-		if err := tx.queryRow("SELECT status FROM decisions WHERE city_id = ? AND id = ?"+db.forUpdate(), b.CityID, b.DecisionID).
-			Scan(&status); err != nil {
+		if err := tx.openFor(db, b.CityID, b.DecisionID, decision.StatusOpen); err != nil {
 			return err
 		}
-		if status != decision.StatusOpen {
-			return huanxin.Errorf(huanxin.EINVALID, "表决不在投票期内 the decision is not open for voting")
-		}
-		id, err := tx.insertID(`INSERT INTO ballots (city_id, decision_id, person, channel, choices, spoiled, receipt_hash, cast_by, cast_at,
-			state, scan_sha256, scan_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, b.CityID, b.DecisionID, string(b.Person), string(b.Channel),
-			choices, b.Spoiled, b.ReceiptHash, b.CastBy, micro(tx.now), string(b.State), b.ScanSHA256, b.ScanName)
+		id, err := tx.insertID(`INSERT INTO ballots (city_id, decision_id, person, channel, collection, proxy_name, proxy_file_id,
+			choices, spoiled, receipt_hash, cast_by, cast_at, state, scan_file_id, scan_sha256, scan_name)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, b.CityID, b.DecisionID, string(b.Person), string(b.Channel),
+			string(b.Collection), b.Proxy, b.ProxyFileID, choices, b.Spoiled, b.ReceiptHash, b.CastBy, micro(tx.now),
+			string(b.State), b.ScanFileID, b.ScanSHA256, b.ScanName)
 		if err != nil {
 			return err
 		}
@@ -305,26 +373,57 @@ func (db *DB) CastBallot(ctx context.Context, b *decision.StoredBallot) error {
 	return err
 }
 
-// ConfirmBallot stores the second entry of a pending off-line ballot of an
-// open decision, with its new state and receipt hash. Of concurrent second
-// entries exactly one is stored; the others fail with ECONFLICT.
-func (db *DB) ConfirmBallot(ctx context.Context, b *decision.StoredBallot) error {
-	second, err := choicesJSON(b.SecondChoices)
+// ReviseBallot replaces the entry and receipt of a person's online ballot
+// in an open decision, keeping the replaced version in ballot_revisions so
+// that its receipt code still tells what became of it.
+func (db *DB) ReviseBallot(ctx context.Context, b *decision.StoredBallot) error {
+	choices, err := choicesJSON(b.Choices)
 	if err != nil {
 		return err
 	}
 	return db.WithTx(ctx, func(tx *Tx) error {
-		var status decision.Status
-		if err := tx.queryRow("SELECT status FROM decisions WHERE city_id = ? AND id = ?"+db.forUpdate(), b.CityID, b.DecisionID).
-			Scan(&status); err != nil {
+		if err := tx.openFor(db, b.CityID, b.DecisionID, decision.StatusOpen); err != nil {
 			return err
 		}
-		if status != decision.StatusOpen {
-			return huanxin.Errorf(huanxin.EINVALID, "表决不在投票期内 the decision is not open for voting")
+		prev, err := scanBallot(tx.queryRow("SELECT "+ballotCols+" FROM ballots WHERE city_id = ? AND decision_id = ? AND person = ? AND channel = ?",
+			b.CityID, b.DecisionID, string(b.Person), string(decision.ChannelOnline)))
+		if err != nil {
+			return mapErr(err)
 		}
-		res, err := tx.exec(`UPDATE ballots SET state = ?, receipt_hash = ?, scan_sha256 = ?, scan_name = ?, second_by = ?,
-			second_channel = ?, second_choices = ?, second_spoiled = ?, second_at = ? WHERE id = ? AND state = ?`,
-			string(b.State), b.ReceiptHash, b.ScanSHA256, b.ScanName, b.SecondBy, string(b.SecondChannel), second, b.SecondSpoiled,
+		old, err := choicesJSON(prev.Choices)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO ballot_revisions (city_id, decision_id, ballot_id, receipt_hash, choices, spoiled, cast_at, replaced_at)
+			VALUES (?,?,?,?,?,?,?,?)`, prev.CityID, prev.DecisionID, prev.ID, prev.ReceiptHash, old, prev.Spoiled,
+			micro(cmp.Or(prev.RevisedAt, prev.CastAt)), micro(tx.now)); err != nil {
+			return err
+		}
+		if _, err := tx.exec("UPDATE ballots SET choices = ?, spoiled = ?, receipt_hash = ?, revised_at = ? WHERE id = ?",
+			choices, b.Spoiled, b.ReceiptHash, micro(tx.now), prev.ID); err != nil {
+			return err
+		}
+		b.ID, b.CastAt, b.RevisedAt = prev.ID, prev.CastAt, tx.now
+		return tx.Audit(b.CityID, audit.ActionUpdate, entityBallot, b.ID, b, "revised")
+	})
+}
+
+// ConfirmBallot stores the second entry of a pending paper ballot of an
+// open or closed decision, with its new state and receipt hash. Of
+// concurrent second entries exactly one is stored; the others fail with
+// ECONFLICT.
+func (db *DB) ConfirmBallot(ctx context.Context, b *decision.StoredBallot) error {
+	second, err := entryJSON(b.Second)
+	if err != nil {
+		return err
+	}
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if err := tx.openFor(db, b.CityID, b.DecisionID, decision.StatusOpen, decision.StatusClosed); err != nil {
+			return err
+		}
+		res, err := tx.exec(`UPDATE ballots SET state = ?, receipt_hash = ?, scan_file_id = ?, scan_sha256 = ?, scan_name = ?,
+			proxy_file_id = ?, second_by = ?, second_entry = ?, second_at = ? WHERE id = ? AND state = ?`,
+			string(b.State), b.ReceiptHash, b.ScanFileID, b.ScanSHA256, b.ScanName, b.ProxyFileID, b.SecondBy, second,
 			micro(tx.now), b.ID, string(decision.BallotPending))
 		if err != nil {
 			return err
@@ -337,31 +436,64 @@ func (db *DB) ConfirmBallot(ctx context.Context, b *decision.StoredBallot) error
 	})
 }
 
-const ballotCols = `id, city_id, decision_id, person, channel, choices, spoiled, receipt_hash, cast_by, cast_at,
-	state, scan_sha256, scan_name, second_by, second_channel, second_choices, second_spoiled, second_at`
+// ReviewBallot stores the reading that settles a mismatched paper ballot
+// of an open or closed decision, with its new state and receipt hash.
+func (db *DB) ReviewBallot(ctx context.Context, b *decision.StoredBallot) error {
+	review, err := entryJSON(b.Review)
+	if err != nil {
+		return err
+	}
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if err := tx.openFor(db, b.CityID, b.DecisionID, decision.StatusOpen, decision.StatusClosed); err != nil {
+			return err
+		}
+		res, err := tx.exec(`UPDATE ballots SET state = ?, receipt_hash = ?, review_by = ?, review_entry = ?, review_note = ?,
+			review_at = ? WHERE id = ? AND state = ?`, string(b.State), b.ReceiptHash, b.ReviewBy, review, b.ReviewNote,
+			micro(tx.now), b.ID, string(decision.BallotMismatched))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return huanxin.Errorf(huanxin.ECONFLICT, "此票已复核，请刷新 the ballot has already been reviewed; reload")
+		}
+		b.ReviewAt = tx.now
+		return tx.Audit(b.CityID, audit.ActionUpdate, entityBallot, b.ID, b, "reviewed")
+	})
+}
+
+// cityOfDecision names the city of the decision given as the next
+// argument, so that reads by decision use the ballots' key, which starts
+// with the city.
+const cityOfDecision = "(SELECT city_id FROM decisions WHERE id = ?)"
+
+const ballotCols = `id, city_id, decision_id, person, channel, collection, proxy_name, proxy_file_id, choices, spoiled,
+	receipt_hash, cast_by, cast_at, revised_at, state, scan_file_id, scan_sha256, scan_name, second_by, second_entry, second_at,
+	review_by, review_entry, review_note, review_at`
 
 func scanBallot(sc interface{ Scan(...any) error }) (*decision.StoredBallot, error) {
 	b := new(decision.StoredBallot)
-	var choices, second string
-	if err := sc.Scan(&b.ID, &b.CityID, &b.DecisionID, &b.Person, &b.Channel, &choices, &b.Spoiled, &b.ReceiptHash,
-		&b.CastBy, stamp{&b.CastAt}, &b.State, &b.ScanSHA256, &b.ScanName, &b.SecondBy, &b.SecondChannel, &second,
-		&b.SecondSpoiled, stamp{&b.SecondAt}); err != nil {
+	var choices []byte
+	var second, review string
+	if err := sc.Scan(&b.ID, &b.CityID, &b.DecisionID, &b.Person, &b.Channel, &b.Collection, &b.Proxy, &b.ProxyFileID,
+		&choices, &b.Spoiled, &b.ReceiptHash, &b.CastBy, stamp{&b.CastAt}, stamp{&b.RevisedAt}, &b.State, &b.ScanFileID,
+		&b.ScanSHA256, &b.ScanName, &b.SecondBy, &second, stamp{&b.SecondAt}, &b.ReviewBy, &review, &b.ReviewNote,
+		stamp{&b.ReviewAt}); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(choices), &b.Choices); err != nil {
+	var err error
+	if b.Choices, err = decodeChoices(choices); err != nil {
 		return nil, err
 	}
-	if second != "" {
-		if err := json.Unmarshal([]byte(second), &b.SecondChoices); err != nil {
-			return nil, err
-		}
+	if err := parseEntry(second, &b.Second); err != nil {
+		return nil, err
 	}
-	return b, nil
+	return b, parseEntry(review, &b.Review)
 }
 
-// FindBallot returns the ballot of a person in a decision, or ENOTFOUND.
-func (db *DB) FindBallot(ctx context.Context, id int64, person decision.PersonID) (*decision.StoredBallot, error) {
-	b, err := scanBallot(db.queryRow(ctx, "SELECT "+ballotCols+" FROM ballots WHERE decision_id = ? AND person = ?", id, string(person)))
+// FindBallot returns the ballot of a person on a channel, or ENOTFOUND.
+func (db *DB) FindBallot(ctx context.Context, id int64, person decision.PersonID, ch decision.Channel) (*decision.StoredBallot, error) {
+	b, err := scanBallot(db.queryRow(ctx, "SELECT "+ballotCols+" FROM ballots WHERE city_id = "+cityOfDecision+
+		" AND decision_id = ? AND person = ? AND channel = ?", id, id, string(person), string(ch)))
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -370,7 +502,7 @@ func (db *DB) FindBallot(ctx context.Context, id int64, person decision.PersonID
 
 // Ballots lists the ballots of a decision in the order they were cast.
 func (db *DB) Ballots(ctx context.Context, id int64) ([]*decision.StoredBallot, error) {
-	rows, err := db.query(ctx, "SELECT "+ballotCols+" FROM ballots WHERE decision_id = ? ORDER BY id", id)
+	rows, err := db.query(ctx, "SELECT "+ballotCols+" FROM ballots WHERE city_id = "+cityOfDecision+" AND decision_id = ? ORDER BY id", id, id)
 	if err != nil {
 		return nil, err
 	}
@@ -386,13 +518,137 @@ func (db *DB) Ballots(ctx context.Context, id int64) ([]*decision.StoredBallot, 
 	return out, rows.Err()
 }
 
-// FindReceipt returns the counted ballot with the receipt hash, or
-// ENOTFOUND.
-func (db *DB) FindReceipt(ctx context.Context, hash []byte) (*decision.StoredBallot, error) {
+// FindReceipt returns the counted ballot with the receipt hash; for the
+// receipt of a replaced online ballot, the ballot that replaced it and
+// the time it was replaced; else ENOTFOUND.
+func (db *DB) FindReceipt(ctx context.Context, hash []byte) (*decision.StoredBallot, time.Time, error) {
 	b, err := scanBallot(db.queryRow(ctx, "SELECT "+ballotCols+" FROM ballots WHERE receipt_hash = ? AND state = ?", hash,
 		string(decision.BallotCounted)))
-	if err != nil {
-		return nil, mapErr(err)
+	if err == nil || !errors.Is(err, sql.ErrNoRows) {
+		return b, time.Time{}, mapErr(err)
 	}
-	return b, nil
+	var id int64
+	var castAt, replaced time.Time
+	var old string
+	var spoiled bool
+	if err := db.queryRow(ctx, "SELECT ballot_id, cast_at, replaced_at, choices, spoiled FROM ballot_revisions WHERE receipt_hash = ?", hash).
+		Scan(&id, stamp{&castAt}, stamp{&replaced}, &old, &spoiled); err != nil {
+		return nil, time.Time{}, mapErr(err)
+	}
+	if b, err = scanBallot(db.queryRow(ctx, "SELECT "+ballotCols+" FROM ballots WHERE id = ?", id)); err != nil {
+		return nil, time.Time{}, mapErr(err)
+	}
+	// The receipt shows the ballot as it was when the code was handed out.
+	b.CastAt, b.Spoiled = castAt, spoiled
+	return b, replaced, json.Unmarshal([]byte(old), &b.Choices)
+}
+
+// AddDocument attaches a stored file to a draft decision.
+func (db *DB) AddDocument(ctx context.Context, doc *decision.Document) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if err := tx.openFor(db, doc.CityID, doc.DecisionID, decision.StatusDraft); err != nil {
+			return huanxin.Errorf(huanxin.EINVALID, "表决已公告，附件不能再改动 the decision has been published; its documents are fixed")
+		}
+		if _, err := tx.exec(`INSERT INTO decision_documents (city_id, decision_id, file_id, title, sha256, added_by, added)
+			VALUES (?,?,?,?,?,?,?)`, doc.CityID, doc.DecisionID, doc.FileID, doc.Title, doc.SHA256, doc.AddedBy, micro(tx.now)); err != nil {
+			if huanxin.ErrorCode(err) == huanxin.ECONFLICT {
+				return huanxin.Errorf(huanxin.ECONFLICT, "该文件已附在本表决 the file is already attached")
+			}
+			return err
+		}
+		doc.Added = tx.now
+		return tx.Audit(doc.CityID, audit.ActionCreate, entityDocument, doc.DecisionID, doc, doc.Title)
+	})
+}
+
+// RemoveDocument detaches a file from a draft decision.
+func (db *DB) RemoveDocument(ctx context.Context, decisionID, fileID int64) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		var city int64
+		if err := tx.queryRow("SELECT city_id FROM decisions WHERE id = ?", decisionID).Scan(&city); err != nil {
+			return err
+		}
+		if err := tx.openFor(db, city, decisionID, decision.StatusDraft); err != nil {
+			return huanxin.Errorf(huanxin.EINVALID, "表决已公告，附件不能再改动 the decision has been published; its documents are fixed")
+		}
+		res, err := tx.exec("DELETE FROM decision_documents WHERE city_id = ? AND decision_id = ? AND file_id = ?", city, decisionID, fileID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return huanxin.Errorf(huanxin.ENOTFOUND, "附件不存在 no such document")
+		}
+		return tx.Audit(city, audit.ActionDelete, entityDocument, decisionID, map[string]int64{"file_id": fileID}, "")
+	})
+}
+
+// Documents lists the documents of a decision in the order they were added.
+func (db *DB) Documents(ctx context.Context, decisionID int64) ([]decision.Document, error) {
+	rows, err := db.query(ctx, `SELECT city_id, decision_id, file_id, title, sha256, added_by, added FROM decision_documents
+		WHERE decision_id = ? ORDER BY added, file_id`, decisionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []decision.Document
+	for rows.Next() {
+		var d decision.Document
+		if err := rows.Scan(&d.CityID, &d.DecisionID, &d.FileID, &d.Title, &d.SHA256, &d.AddedBy, stamp{&d.Added}); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// CreateObjection stores an objection to an announced result.
+func (db *DB) CreateObjection(ctx context.Context, o *decision.Objection) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if err := tx.openFor(db, o.CityID, o.DecisionID, decision.StatusAnnounced); err != nil {
+			return huanxin.Errorf(huanxin.EINVALID, "不在公示期内 the result is not in its objection period")
+		}
+		id, err := tx.insertID("INSERT INTO decision_objections (city_id, decision_id, raised_by, body, raised) VALUES (?,?,?,?,?)",
+			o.CityID, o.DecisionID, o.RaisedBy, o.Body, micro(tx.now))
+		if err != nil {
+			return err
+		}
+		o.ID, o.Raised = id, tx.now
+		return tx.Audit(o.CityID, audit.ActionCreate, entityObjection, id, o, "")
+	})
+}
+
+// AnswerObjection stores the answer to an unanswered objection.
+func (db *DB) AnswerObjection(ctx context.Context, o *decision.Objection) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`UPDATE decision_objections SET answer = ?, answered_by = ?, answered = ?
+			WHERE city_id = ? AND id = ? AND answered_by = 0`, o.Answer, o.AnsweredBy, micro(tx.now), o.CityID, o.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return huanxin.Errorf(huanxin.ECONFLICT, "该异议已答复 the objection has already been answered")
+		}
+		o.Answered = tx.now
+		return tx.Audit(o.CityID, audit.ActionUpdate, entityObjection, o.ID, o, "answered")
+	})
+}
+
+// Objections lists the objections to a decision, oldest first.
+func (db *DB) Objections(ctx context.Context, decisionID int64) ([]decision.Objection, error) {
+	rows, err := db.query(ctx, `SELECT id, city_id, decision_id, raised_by, body, raised, answer, answered_by, answered
+		FROM decision_objections WHERE decision_id = ? ORDER BY raised, id`, decisionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []decision.Objection
+	for rows.Next() {
+		var o decision.Objection
+		if err := rows.Scan(&o.ID, &o.CityID, &o.DecisionID, &o.RaisedBy, &o.Body, stamp{&o.Raised}, &o.Answer, &o.AnsweredBy,
+			stamp{&o.Answered}); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }

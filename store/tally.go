@@ -202,7 +202,7 @@ func decodeIDs(b []byte) ([]int64, error) {
 }
 
 // decodeParts decodes the parts column as FreezeElectorate writes it:
-// [{"PartID":1,"BuildingID":2,"Area":6500,"Source":"register"},…]. Any
+// [{"PartID":1,"BuildingID":2,"Floor":3,"Area":6500,"Source":"register"},…]. Any
 // other shape, or a key it does not know, goes through encoding/json.
 func decodeParts(b []byte) ([]decision.VoterPart, error) {
 	slow := func() ([]decision.VoterPart, error) {
@@ -270,6 +270,8 @@ func decodeParts(b []byte) ([]decision.VoterPart, error) {
 					p.PartID = v
 				case "BuildingID":
 					p.BuildingID = v
+				case "Floor":
+					p.Floor = int(v)
 				case "Area":
 					p.Area = huanxin.Area(v)
 				default:

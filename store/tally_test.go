@@ -41,7 +41,7 @@ func TestTallyDecoders(t *testing.T) {
 			t.Errorf("%s: %v %v, want %v", s, got, err, want)
 		}
 	}
-	for _, ps := range [][]decision.VoterPart{nil, {}, {{PartID: 1, BuildingID: 2, Area: 6500, Source: estate.AreaSource("register")}},
+	for _, ps := range [][]decision.VoterPart{nil, {}, {{PartID: 1, BuildingID: 2, Floor: 3, Area: 6500, Source: estate.AreaSource("register")}},
 		{{PartID: 3, Area: -1}, {PartID: 4, BuildingID: 9, Area: 123456789, Source: estate.AreaSource("surveyed")}}} {
 		s, _ := json.Marshal(ps)
 		got, err := decodeParts(s)

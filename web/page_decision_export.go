@@ -27,7 +27,7 @@ func (p *Pages) decisionBallots(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(r)
 	tpl := sheet.Template{Kind: "ballots", Sheet: i18n.T(l, "ballots.sheet")}
-	for _, k := range []string{"no", "voter", "area", "parts", "channel", "cast_at", "spoiled"} {
+	for _, k := range []string{"no", "voter", "area", "parts", "channel", "proxy", "cast_at", "spoiled"} {
 		tpl.Columns = append(tpl.Columns, sheet.Column{Key: k, Header: i18n.T(l, "ballots."+k)})
 	}
 	for i, m := range d.Matters {
@@ -41,7 +41,7 @@ func (p *Pages) decisionBallots(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, row := range rows {
-		vals := []any{row.No, row.Voter, row.Area, row.Parts, i18n.T(l, "channel."+string(row.Channel)), row.CastAt, row.Spoiled}
+		vals := []any{row.No, row.Voter, row.Area, row.Parts, i18n.T(l, "via."+row.Via), row.Proxy, row.CastAt, row.Spoiled}
 		for _, c := range row.Choices {
 			label := ""
 			if key, ok := choiceKeys[c]; ok {

@@ -3,10 +3,6 @@ package web
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
-	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -38,8 +34,6 @@ var decisionActions = map[decision.Status]string{
 }
 
 // offlineChannels are the channels an officer may enter a ballot for.
-var offlineChannels = []decision.Channel{decision.ChannelPaperOnsite, decision.ChannelPaperDoor,
-	decision.ChannelVideo, decision.ChannelProxy}
 
 var allItems = []decision.Item{decision.ItemProcedure, decision.ItemCovenant, decision.ItemCommittee, decision.ItemManager,
 	decision.ItemUseFund, decision.ItemRaiseFund, decision.ItemRebuild, decision.ItemChangeUse, decision.ItemOtherMajor,
@@ -183,8 +177,13 @@ type decisionFormPage struct {
 
 type decisionForm struct {
 	Title, Description, ScopeKind, BuildingID, StairwellID, NoticeDays string
-	Matters                                                            [maxMatterRows]struct{ Title, Item string }
+	OpenCount                                                          bool
+	Matters                                                            [maxMatterRows]matterForm
 }
+
+// matterForm is one matter row as submitted, with at most one extra
+// condition (label, rule, floors as "1, 2").
+type matterForm struct{ Title, Item, ExtraLabel, ExtraRule, ExtraFloors string }
 
 type matterRow struct {
 	N                 int // 1-based row number
@@ -192,6 +191,10 @@ type matterRow struct {
 	Title             string
 	Items             []option
 	TitleErr, ItemErr string
+	ExtraLabel        string
+	ExtraRules        []option
+	ExtraFloors       string
+	ExtraErr          string
 }
 
 func (p *Pages) decisionNew(w http.ResponseWriter, r *http.Request) {
@@ -202,8 +205,13 @@ func (p *Pages) decisionNew(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	rules, err := p.Decisions.Rules(r.Context(), e.CityID)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
 	p.renderDecisionForm(w, r, http.StatusOK, &decisionFormPage{Estate: e,
-		Form: decisionForm{ScopeKind: string(decision.ScopeEstate), NoticeDays: "7"}})
+		Form: decisionForm{ScopeKind: string(decision.ScopeEstate), NoticeDays: strconv.Itoa(rules.MinNoticeDays)}})
 }
 
 func readDecisionForm(r *http.Request) decisionForm {
@@ -214,11 +222,13 @@ func readDecisionForm(r *http.Request) decisionForm {
 		BuildingID:  r.PostFormValue("building_id"),
 		StairwellID: r.PostFormValue("stairwell_id"),
 		NoticeDays:  strings.TrimSpace(r.PostFormValue("notice_days")),
+		OpenCount:   r.PostFormValue("open_count") == "1",
 	}
 	for i := range f.Matters {
 		n := strconv.Itoa(i)
-		f.Matters[i].Title = r.PostFormValue("matter_title_" + n)
-		f.Matters[i].Item = r.PostFormValue("matter_item_" + n)
+		f.Matters[i] = matterForm{Title: r.PostFormValue("matter_title_" + n), Item: r.PostFormValue("matter_item_" + n),
+			ExtraLabel: r.PostFormValue("matter_extra_label_" + n), ExtraRule: r.PostFormValue("matter_extra_rule_" + n),
+			ExtraFloors: r.PostFormValue("matter_extra_floors_" + n)}
 	}
 	return f
 }
@@ -234,7 +244,8 @@ func (p *Pages) decisionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := readDecisionForm(r)
-	d := &decision.Decision{EstateID: e.ID, Title: f.Title, Description: f.Description, ScopeKind: decision.ScopeKind(f.ScopeKind)}
+	d := &decision.Decision{EstateID: e.ID, Title: f.Title, Description: f.Description, ScopeKind: decision.ScopeKind(f.ScopeKind),
+		OpenCount: f.OpenCount}
 	var bad []huanxin.FieldError
 	if n, err := strconv.Atoi(f.NoticeDays); err == nil {
 		d.NoticeDays = n
@@ -264,7 +275,21 @@ func (p *Pages) decisionCreate(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			it = -1
 		}
-		d.Matters = append(d.Matters, decision.Matter{Title: m.Title, Item: decision.Item(it)})
+		dm := decision.Matter{Title: m.Title, Item: decision.Item(it)}
+		if strings.TrimSpace(m.ExtraLabel) != "" || strings.TrimSpace(m.ExtraFloors) != "" {
+			x := decision.Extra{Label: m.ExtraLabel, Rule: decision.ExtraRule(m.ExtraRule)}
+			for _, fl := range strings.FieldsFunc(m.ExtraFloors, func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '、' }) {
+				n, err := strconv.Atoi(fl)
+				if err != nil {
+					bad = append(bad, huanxin.FieldError{Field: "matters." + strconv.Itoa(len(d.Matters)) + ".extra",
+						Message: "楼层应为数字，用逗号分隔 floors are numbers separated by commas"})
+					break
+				}
+				x.Floors = append(x.Floors, n)
+			}
+			dm.Extra = []decision.Extra{x}
+		}
+		d.Matters = append(d.Matters, dm)
 		rows = append(rows, i)
 	}
 	var err error
@@ -331,9 +356,24 @@ func (p *Pages) renderDecisionForm(w http.ResponseWriter, r *http.Request, statu
 		pg.Rows = append(pg.Rows, matterRow{N: i + 1, Index: i, Title: m.Title,
 			Items: options(allItems, func(it decision.Item) string { return strconv.Itoa(int(it)) },
 				func(it decision.Item) string { return itemOption(l, it) }, m.Item),
-			TitleErr: fielderr(pg.Errors, "matters."+n+".title"), ItemErr: fielderr(pg.Errors, "matters."+n+".item")})
+			TitleErr: fielderr(pg.Errors, "matters."+n+".title"), ItemErr: fielderr(pg.Errors, "matters."+n+".item"),
+			ExtraLabel: m.ExtraLabel, ExtraFloors: m.ExtraFloors, ExtraErr: extraErr(pg.Errors, "matters."+n+".extra"),
+			ExtraRules: options([]decision.ExtraRule{decision.ExtraAllAgree, decision.ExtraNoneOppose},
+				func(x decision.ExtraRule) string { return string(x) },
+				func(x decision.ExtraRule) string { return i18n.T(l, "extra."+string(x)) }, m.ExtraRule)})
 	}
 	p.render(w, r, status, "decision_form", pg)
+}
+
+// extraErr is the first error of a matter's extra condition, whatever
+// member of it the error names.
+func extraErr(errs []huanxin.FieldError, prefix string) string {
+	for _, e := range errs {
+		if e.Field == prefix || strings.HasPrefix(e.Field, prefix+".") {
+			return e.Message
+		}
+	}
+	return ""
 }
 
 // fielderr is the message of the first error of a field, or "".
@@ -361,7 +401,13 @@ type decisionPage struct {
 	Ballot      *ballotForm
 	Receipt     string           // receipt code of a ballot just counted
 	EntryState  string           // state of an off-line ballot just entered: pending or mismatched
-	Entries     []paperEntryView // pending and mismatched paper ballots, for officers
+	Entries     []paperEntryView // pending, mismatched and reviewed paper ballots, for officers
+	Review      *reviewForm      // settling a mismatched paper ballot
+	Documents   []documentView
+	CanAttach   bool // a draft: documents may be attached
+	Objections  []objectionView
+	CanObject   bool   // within the objection period
+	Conflict    string // the decision's conflict rule, in words
 	Result      *resultView
 	Turnout     *decision.Turnout
 	TurnoutRows []turnoutRow // per building, then per channel
@@ -378,24 +424,35 @@ type stepView struct {
 	Label         string
 	Done, Current bool
 	At            time.Time
+	Until         time.Time // end of the objection period
 }
 
 // ballotForm is the off-line ballot form: the first entry of a ballot, or
 // the confirming entry (第二人复核录入) of a pending one, which shows none
 // of the first entry's choices.
 type ballotForm struct {
-	Persons      []option
-	Channels     []option
+	Persons      []option // nil once voting has closed: no new first entries
+	Collections  []option
 	Confirm      string // the person whose pending ballot is entered a second time
 	ConfirmLabel string
 }
 
-// paperEntryView is a pending or mismatched paper ballot on the decision page.
+// reviewForm settles a mismatched paper ballot from its scan.
+type reviewForm struct {
+	Person, Label string
+	Collections   []option
+	ScanFileID    int64
+}
+
+// paperEntryView is a pending, mismatched or reviewed paper ballot on the
+// decision page, with the names of the officers who entered it.
 type paperEntryView struct {
-	Person, Label, Channel, State string
-	EnteredBy                     int64
-	EnteredAt                     time.Time
-	Pending                       bool
+	Person, Label, Collection, Proxy, State string
+	EnteredBy, SecondBy, ReviewBy           string
+	EnteredAt                               time.Time
+	Pending, Mismatched                     bool
+	ReviewNote                              string
+	ScanFileID                              int64
 }
 
 type resultView struct {
@@ -406,7 +463,10 @@ type resultView struct {
 	Pending    int
 	Mismatched int
 	Matters    []matterResultView
+	Conflicts  []conflictView
 }
+
+type conflictView struct{ Person, Counted, SetAside string }
 
 type matterResultView struct {
 	Title, ItemLabel     string
@@ -415,6 +475,14 @@ type matterResultView struct {
 	Abstain, Spoiled     decision.Count
 	Binding              bool
 	Rows                 []conditionRow
+	Extra                []extraView
+}
+
+// extraView is an extra condition of a matter as counted.
+type extraView struct {
+	Label, Rule             string
+	Affected, Agree, Oppose int64
+	Met                     bool
 }
 
 type conditionRow struct {
@@ -458,53 +526,36 @@ func (p *Pages) showDecision(w http.ResponseWriter, r *http.Request, status int,
 			st.At = d.OpensAt
 		case decision.StatusClosed:
 			st.At = d.ClosesAt
+		case decision.StatusAnnounced:
+			st.At = d.AnnouncedAt
+			if !d.AnnouncedAt.IsZero() {
+				st.Until = d.ObjectionsUntil()
+			}
+		case decision.StatusFinal:
+			st.At = d.FinalizedAt
 		}
 		pg.Steps = append(pg.Steps, st)
 	}
 	if pg.CanRun {
 		pg.Action = decisionActions[d.Status]
 	}
-	if pg.CanRun && d.Status == decision.StatusOpen {
-		e, err := p.Decisions.Electorate(ctx, d.ID)
-		if err != nil {
+	pg.Conflict = i18n.T(l, "conflict."+string(d.Conflict))
+	if pg.CanRun && (d.Status == decision.StatusOpen || d.Status == decision.StatusClosed) {
+		if err := p.paperWork(r, pg); err != nil {
 			p.fail(w, r, err)
 			return
 		}
-		entries, err := p.Decisions.PaperEntries(ctx, d.ID)
-		if err != nil {
-			p.fail(w, r, err)
-			return
-		}
-		labels := map[decision.PersonID]string{}
-		for _, v := range e.Voters {
-			labels[v.ID] = personLabel(l, v)
-		}
-		entered := map[decision.PersonID]bool{}
-		bf := &ballotForm{}
-		confirm := decision.PersonID(r.URL.Query().Get("confirm"))
-		for _, en := range entries {
-			entered[en.Person] = true
-			pending := en.State == decision.BallotPending
-			pg.Entries = append(pg.Entries, paperEntryView{Person: string(en.Person), Label: labels[en.Person],
-				Channel: i18n.T(l, "channel."+string(en.Channel)), State: i18n.T(l, "ballotstate."+string(en.State)),
-				EnteredBy: en.EnteredBy, EnteredAt: en.EnteredAt, Pending: pending})
-			if pending && en.Person == confirm {
-				bf.Confirm, bf.ConfirmLabel = string(en.Person), labels[en.Person]
-			}
-		}
-		for _, v := range e.Voters {
-			if !entered[v.ID] {
-				bf.Persons = append(bf.Persons, option{Value: string(v.ID), Label: labels[v.ID]})
-			}
-		}
-		bf.Channels = options(offlineChannels, func(c decision.Channel) string { return string(c) },
-			func(c decision.Channel) string { return i18n.T(l, "channel."+string(c)) }, "")
-		pg.Ballot = bf
+	}
+	if err := p.decisionRecords(r, pg); err != nil {
+		p.fail(w, r, err)
+		return
 	}
 	switch d.Status {
 	case decision.StatusDraft, decision.StatusPublished:
 	default:
-		if d.Status != decision.StatusOpen { // while open: the turnout only, never the choices
+		// While open: the turnout only, unless the decision lets officers
+		// follow the count (the service decides).
+		if d.Status != decision.StatusOpen || (d.OpenCount && pg.CanRun) {
 			if res, err := p.Decisions.Result(ctx, d.ID); err == nil {
 				pg.Result = resultViewOf(l, res)
 			}
@@ -589,7 +640,15 @@ func resultViewOf(l string, res decision.Result) *resultView {
 			}
 			mv.Rows = append(mv.Rows, row)
 		}
+		for _, x := range m.Extra {
+			mv.Extra = append(mv.Extra, extraView{Label: x.Label, Rule: i18n.T(l, "extra."+string(x.Rule)), Affected: x.Affected,
+				Agree: x.Agree, Oppose: x.Oppose, Met: x.Met})
+		}
 		v.Matters = append(v.Matters, mv)
+	}
+	for _, c := range res.Conflicts {
+		v.Conflicts = append(v.Conflicts, conflictView{Person: string(c.Person), Counted: i18n.T(l, "channel."+c.Counted),
+			SetAside: i18n.T(l, "channel."+c.SetAside)})
 	}
 	return v
 }
@@ -644,9 +703,9 @@ func choicesOf(r *http.Request, d *decision.Decision) (map[decision.MatterID]dec
 	return out, all
 }
 
-// ballotEnter records an entry of an off-line ballot made by an officer,
-// with the SHA-256 and name of its uploaded scan (the file itself is not
-// kept), and shows its state, and its receipt code once it counts.
+// ballotEnter records an entry of a paper ballot made by an officer, with
+// its scan and, for a proxy, the written authorisation stored as files of
+// the estate, and shows its state, and its receipt code once it counts.
 func (p *Pages) ballotEnter(w http.ResponseWriter, r *http.Request) {
 	d, ok := p.pathDecision(w, r)
 	if !ok {
@@ -654,20 +713,14 @@ func (p *Pages) ballotEnter(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	choices, _ := choicesOf(r, d)
-	v := decision.Vote{Person: decision.PersonID(r.PostFormValue("person")),
-		Channel: decision.Channel(r.PostFormValue("channel")), Choices: choices, Spoiled: r.PostFormValue("spoiled") == "1"}
-	f, hdr, err := r.FormFile("scan")
-	switch {
-	case err == nil:
-		defer f.Close()
-		h := sha256.New()
-		if _, err := io.Copy(h, f); err != nil {
-			p.fail(w, r, err)
-			return
-		}
-		v.ScanSHA256, v.ScanName = hex.EncodeToString(h.Sum(nil)), hdr.Filename
-	case !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart):
-		p.fail(w, r, huanxin.Errorf(huanxin.EINVALID, "扫描件读取失败 the scan could not be read: %v", err))
+	v := decision.Vote{Person: decision.PersonID(r.PostFormValue("person")), Collection: decision.Collection(r.PostFormValue("collection")),
+		Proxy: r.PostFormValue("proxy"), Choices: choices, Spoiled: r.PostFormValue("spoiled") == "1"}
+	var err error
+	if v.ScanFileID, err = p.storeUpload(r, d.EstateID, "scan"); err == nil {
+		v.ProxyFileID, err = p.storeUpload(r, d.EstateID, "authorisation")
+	}
+	if err != nil {
+		p.fail(w, r, err)
 		return
 	}
 	c, err := p.Decisions.Cast(ctx, d.ID, v)

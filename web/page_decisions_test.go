@@ -17,6 +17,7 @@ import (
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/internal/testdb"
 	"github.com/huanxin/huanxin/store"
 )
@@ -24,7 +25,8 @@ import (
 func TestDecisionPages(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		f := newAdminFixture(t, db)
-		f.p.Decisions = &decision.Service{Store: db, Register: f.p.Reg}
+		f.p.Files = &file.Service{Store: db, Register: f.p.Reg}
+		f.p.Decisions = &decision.Service{Store: db, Register: f.p.Reg, Files: f.p.Files}
 		ctx := sysCtx()
 		must := func(err error) {
 			t.Helper()
@@ -51,6 +53,8 @@ func TestDecisionPages(t *testing.T) {
 			owners = append(owners, o)
 		}
 		eid := strconv.FormatInt(e.ID, 10)
+		// Votes may open at once in this city.
+		must(db.SetCitySettings(ctx, e.CityID, decision.Rules{Conflict: decision.ConflictFirst}.Settings(), 1))
 
 		// The form lists the scope choices and the items with their rules.
 		rec, body := f.do(t, f.officer, "GET", "/estates/"+eid+"/decisions/new", nil)
@@ -62,7 +66,9 @@ func TestDecisionPages(t *testing.T) {
 		// A contractor may not create one.
 		form := url.Values{"title": {"2幢1单元加装电梯"}, "description": {"拟加装电梯一部"}, "scope_kind": {"stairwell"},
 			"stairwell_id": {strconv.FormatInt(w.ID, 10)}, "notice_days": {"0"},
-			"matter_title_0": {"加装电梯"}, "matter_item_0": {"7"}, "matter_title_2": {"是否同意分摊"}, "matter_item_2": {"0"}}
+			"matter_title_0": {"加装电梯"}, "matter_item_0": {"7"}, "matter_extra_label_0": {"一层业主全部同意"},
+			"matter_extra_rule_0": {"all_agree"}, "matter_extra_floors_0": {"1"},
+			"matter_title_2": {"是否同意分摊"}, "matter_item_2": {"0"}}
 		for _, c := range []struct{ method, target string }{{"GET", "/estates/" + eid + "/decisions/new"}, {"POST", "/estates/" + eid + "/decisions"}} {
 			rec, body = f.do(t, f.as(huanxin.RoleContractor), c.method, c.target, url.Values(cloneValues(form, c.method)))
 			if rec.Code != http.StatusForbidden {
@@ -85,7 +91,8 @@ func TestDecisionPages(t *testing.T) {
 		d := ds[0]
 		did := strconv.FormatInt(d.ID, 10)
 		wantRedirect(t, rec.Code, rec.Header().Get("Location"), "/decisions/"+did+"?flash=decision_saved")
-		if d.ScopeKind != decision.ScopeStairwell || len(d.Matters) != 2 || d.Matters[0].Item != decision.ItemRebuild || d.Matters[1].Item != decision.Consultation {
+		if d.ScopeKind != decision.ScopeStairwell || len(d.Matters) != 2 || d.Matters[0].Item != decision.ItemRebuild || d.Matters[1].Item != decision.Consultation ||
+			len(d.Matters[0].Extra) != 1 || d.Matters[0].Extra[0].Rule != decision.ExtraAllAgree || d.Matters[0].Extra[0].Floors[0] != 1 {
 			t.Fatalf("stored %+v", d)
 		}
 
@@ -95,8 +102,25 @@ func TestDecisionPages(t *testing.T) {
 
 		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did, nil)
 		wantStatus(t, rec, body, http.StatusOK)
-		wantContains(t, body, `action="/decisions/`+did+`/publish"`, "发布公告", "2幢 1单元")
+		wantContains(t, body, `action="/decisions/`+did+`/publish"`, "发布公告", "2幢 1单元", "以先投者为准", "选票一经提交不可更改",
+			`action="/decisions/`+did+`/documents"`)
 		wantAbsent(t, body, `/open"`, `/ballots"`)
+		// A document is attached while the decision is a draft.
+		pdf := []byte("%PDF-1.4\n% plan\n%%EOF\n")
+		rec, body = f.doMultipart(t, f.officer, "/decisions/"+did+"/documents", url.Values{"title": {"加装电梯方案"}}, "file", "plan.pdf", pdf)
+		wantRedirect(t, rec.Code, rec.Header().Get("Location"), "/decisions/"+did+"?flash=document_added#docs-h")
+		docs, err := f.p.Decisions.Documents(huanxin.NewContextWithActor(context.Background(), f.officer), d.ID)
+		if err != nil || len(docs) != 1 || docs[0].Title != "加装电梯方案" {
+			t.Fatalf("documents %+v %v", docs, err)
+		}
+		planSum := sha256.Sum256(pdf)
+		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did, nil)
+		wantContains(t, body, "加装电梯方案", hex.EncodeToString(planSum[:]))
+		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did+"/documents/"+strconv.FormatInt(docs[0].FileID, 10), nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		if body != string(pdf) || rec.Header().Get("Content-Type") != "application/pdf" {
+			t.Fatalf("document download: %q %q", rec.Header(), body)
+		}
 
 		rec, body = f.do(t, f.officer, "POST", "/decisions/"+did+"/publish", url.Values{})
 		wantRedirect(t, rec.Code, rec.Header().Get("Location"), "/decisions/"+did+"?flash=decision_publish")
@@ -109,7 +133,7 @@ func TestDecisionPages(t *testing.T) {
 		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did, nil)
 		wantStatus(t, rec, body, http.StatusOK)
 		wantContains(t, body, `action="/decisions/`+did+`/close"`, "结束投票", `action="/decisions/`+did+`/ballots"`,
-			`<option value="paper_onsite">现场</option>`, "已收到 0 张选票", "参与人数 0 / 2", `id="turnout-table"`, "幢</th>")
+			`<option value="onsite">现场投票</option>`, `name="authorisation"`, "已收到 0 张选票", "参与人数 0 / 2", `id="turnout-table"`, "幢</th>")
 		if strings.Contains(body, "同意人数") {
 			t.Error("the running result is shown while the vote is open")
 		}
@@ -150,14 +174,15 @@ func TestDecisionPages(t *testing.T) {
 		// The officer enters the other owner's paper ballot with a scan: the
 		// first entry is pending and not counted.
 		person1 := personOf(t, db, d.ID, parts[1].ID)
-		paper := url.Values{"person": {person1}, "channel": {"paper_onsite"}, "m_" + m0: {"1"}, "m_" + m1: {"3"}}
-		rec, body = f.doMultipart(t, f.officer, "/decisions/"+did+"/ballots", paper, "scan", "ballot.jpg", []byte("scan of the ballot"))
+		paper := url.Values{"person": {person1}, "collection": {"onsite"}, "m_" + m0: {"1"}, "m_" + m1: {"3"}}
+		scan := []byte("\xff\xd8\xff\xe0 scan of the ballot")
+		rec, body = f.doMultipart(t, f.officer, "/decisions/"+did+"/ballots", paper, "scan", "ballot.jpg", scan)
 		wantStatus(t, rec, body, http.StatusOK)
 		wantContains(t, body, "纸质选票首次录入已保存", "待复核纸质选票：1 张", "参与人数 1 / 2", "待复核与不一致的纸质选票",
-			`href="/decisions/`+did+`?confirm=`+strings.ReplaceAll(person1, ":", "%3a")+`#paper-h"`, "#"+strconv.FormatInt(f.officer.UserID, 10))
+			`href="/decisions/`+did+`?confirm=`+strings.ReplaceAll(person1, ":", "%3a")+`#paper-h"`, "<td>"+f.officer.Name+" ")
 		wantAbsent(t, body, `class="receipt-code"`)
-		stored, err := db.FindBallot(sysCtx(), d.ID, decision.PersonID(person1))
-		if sum := sha256.Sum256([]byte("scan of the ballot")); err != nil || stored.State != decision.BallotPending ||
+		stored, err := db.FindBallot(sysCtx(), d.ID, decision.PersonID(person1), decision.ChannelPaper)
+		if sum := sha256.Sum256(scan); err != nil || stored.State != decision.BallotPending || stored.ScanFileID == 0 ||
 			stored.ScanSHA256 != hex.EncodeToString(sum[:]) || stored.ScanName != "ballot.jpg" {
 			t.Fatalf("pending ballot %+v %v", stored, err)
 		}
@@ -187,7 +212,13 @@ func TestDecisionPages(t *testing.T) {
 		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did+"?flash=decision_announce", nil)
 		wantStatus(t, rec, body, http.StatusOK)
 		wantContains(t, body, "已公布结果。", "确认生效", "<td class=\"num\">140.00</td>", "100.00%", "通过", "✓",
-			"参与面积", "同意人数", "≥ 2/3", "≥ 3/4", "征求意见")
+			"参与面积", "同意人数", "≥ 2/3", "≥ 3/4", "征求意见", "一层业主全部同意", "受影响业主 1 人，同意 1 人",
+			`href="/decisions/`+did+`/result.xlsx"`)
+		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did+"/result.xlsx", nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		if !strings.HasPrefix(body, "PK") || !strings.Contains(rec.Header().Get("Content-Disposition"), "result.xlsx") {
+			t.Fatalf("result is not an xlsx download: %q", rec.Header())
+		}
 		// The printable public notice of the announced result.
 		rec, body = f.do(t, f.officer, "GET", "/decisions/"+did+"/notice", nil)
 		wantStatus(t, rec, body, http.StatusOK)

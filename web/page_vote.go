@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -196,14 +195,17 @@ func (p *Pages) showVote(w http.ResponseWriter, r *http.Request, status int, d *
 	}
 	a := huanxin.ActorFromContext(ctx)
 	resident := a != nil && a.Role == huanxin.RoleResident
-	if pg.CanVote && resident {
-		voted, err := p.hasVoted(ctx, a, d)
-		if err != nil {
+	var standing decision.Standing
+	if resident {
+		var err error
+		if standing, err = p.Decisions.Standing(ctx, d.ID); err != nil {
 			p.fail(w, r, err)
 			return
 		}
-		pg.Voted = voted
-		pg.Final = voted && !d.AllowChange
+	}
+	if pg.CanVote && resident {
+		pg.Voted = standing.Voted
+		pg.Final = standing.Voted && !d.AllowChange
 	}
 	if pg.conflict && !pg.Final {
 		pg.Message = i18n.T(pg.Lang, "vote2.final")
@@ -212,14 +214,7 @@ func (p *Pages) showVote(w http.ResponseWriter, r *http.Request, status int, d *
 		pg.Result = true
 		pg.Until = d.ObjectionsUntil()
 		pg.InPeriod = d.Status == decision.StatusAnnounced && p.decisionNow().Before(pg.Until)
-		if pg.InPeriod && resident && !a.ReadOnly {
-			v, err := p.ownVoter(ctx, a, d)
-			if err != nil {
-				p.fail(w, r, err)
-				return
-			}
-			pg.CanObject = v != nil
-		}
+		pg.CanObject = pg.InPeriod && resident && !a.ReadOnly && standing.Voter
 		os, err := p.Decisions.Objections(ctx, d.ID)
 		if err != nil {
 			p.fail(w, r, err)
@@ -234,73 +229,6 @@ func (p *Pages) showVote(w http.ResponseWriter, r *http.Request, status int, d *
 		}
 	}
 	p.render(w, r, status, "vote", pg)
-}
-
-// ownVoter finds the person of the frozen electorate the resident owns
-// parts of (as casting does), or nil.
-func (p *Pages) ownVoter(ctx context.Context, a *huanxin.Actor, d *decision.Decision) (*decision.Voter, error) {
-	if a.OwnerID == 0 || len(a.Scope.PartIDs) == 0 {
-		return nil, nil
-	}
-	e, err := p.frozenElectorate(ctx, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	for i, v := range e.Voters {
-		if slices.Contains(v.Owners, a.OwnerID) && slices.ContainsFunc(v.Parts, func(vp decision.VoterPart) bool {
-			return slices.Contains(a.Scope.PartIDs, vp.PartID)
-		}) {
-			return &e.Voters[i], nil
-		}
-	}
-	return nil, nil
-}
-
-// electorateKey names a frozen electorate of a decision of one service
-// (tests run several services over databases whose IDs coincide).
-type electorateKey struct {
-	svc *decision.Service
-	id  int64
-}
-
-// electorates caches frozen electorates: they never change once frozen,
-// and the owner's page would otherwise load every voter on each view.
-var electorates sync.Map // electorateKey -> decision.Electorate
-
-// frozenElectorate returns the frozen electorate of a decision, empty
-// before it is opened.
-func (p *Pages) frozenElectorate(ctx context.Context, id int64) (decision.Electorate, error) {
-	k := electorateKey{p.Decisions, id}
-	if e, ok := electorates.Load(k); ok {
-		return e.(decision.Electorate), nil
-	}
-	e, err := p.Decisions.Store.Electorate(ctx, id)
-	if huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
-		return decision.Electorate{}, nil
-	} else if err != nil {
-		return decision.Electorate{}, err
-	}
-	if len(e.Voters) > 0 {
-		electorates.Store(k, e)
-	}
-	return e, nil
-}
-
-// hasVoted reports whether the resident's person has an online ballot in
-// the decision.
-func (p *Pages) hasVoted(ctx context.Context, a *huanxin.Actor, d *decision.Decision) (bool, error) {
-	v, err := p.ownVoter(ctx, a, d)
-	if err != nil || v == nil {
-		return false, err
-	}
-	_, err = p.Decisions.Store.FindBallot(ctx, d.ID, v.ID, decision.ChannelOnline)
-	switch huanxin.ErrorCode(err) {
-	case "":
-		return true, nil
-	case huanxin.ENOTFOUND:
-		return false, nil
-	}
-	return false, err
 }
 
 // breakHex writes a hex digest with a break opportunity every eight
@@ -358,20 +286,7 @@ func (p *Pages) voteDocument(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	h := w.Header()
-	etag := `"` + f.SHA256 + `"`
-	h.Set("ETag", etag)
-	h.Set("Cache-Control", "private")
-	h.Set("X-Content-Type-Options", "nosniff")
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	h.Set("Content-Disposition", api.ContentDisposition("inline", f.Name))
-	w.WriteHeader(http.StatusOK)
-	w.Write(data)
+	api.ServeFile(w, r, f, data)
 }
 
 // voteObject raises an owner's objection to an announced result; a

@@ -15,6 +15,7 @@ import (
 	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/importer"
 	"github.com/huanxin/huanxin/web/i18n"
 )
@@ -37,9 +38,12 @@ type Pages struct {
 	Audit    *audit.Service
 	// Decisions runs owners' joint decisions; nil disables their pages.
 	Decisions *decision.Service
-	Sessions  Sessions
-	Session   SessionFunc
-	r         *Renderer
+	// Files stores uploads (ballot scans, authorisations, documents); nil
+	// disables uploads.
+	Files    *file.Service
+	Sessions Sessions
+	Session  SessionFunc
+	r        *Renderer
 }
 
 // NewPages parses the templates and returns the page handlers.
@@ -95,6 +99,12 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /decisions/{id}/ballots.xlsx", p.signedIn(p.decisionBallots))
 	mux.HandleFunc("GET /decisions/{id}/notice", p.signedIn(p.decisionNotice))
 	mux.HandleFunc("POST /decisions/{id}/ballots", p.edits(p.ballotEnter))
+	mux.HandleFunc("POST /decisions/{id}/reviews", p.edits(p.ballotReview))
+	mux.HandleFunc("GET /decisions/{id}/result.xlsx", p.signedIn(p.decisionResultSheet))
+	mux.HandleFunc("POST /decisions/{id}/documents", p.edits(p.documentAttach))
+	mux.HandleFunc("POST /decisions/{id}/documents/{file}/remove", p.edits(p.documentRemove))
+	mux.HandleFunc("GET /decisions/{id}/documents/{file}", p.signedIn(p.voteDocument))
+	mux.HandleFunc("POST /decisions/{id}/objections/{objection}/answer", p.edits(p.objectionAnswer))
 	mux.HandleFunc("POST /decisions/{id}/{action}", p.edits(p.decisionMove))
 	mux.HandleFunc("GET /vote", p.signedIn(p.voteList))
 	mux.HandleFunc("GET /vote/{id}", p.signedIn(p.voteForm))

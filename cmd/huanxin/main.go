@@ -22,6 +22,7 @@ import (
 	"github.com/huanxin/huanxin/account"
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/importer"
 	"github.com/huanxin/huanxin/pii"
 	"github.com/huanxin/huanxin/store"
@@ -88,13 +89,15 @@ func (e *env) open(ctx context.Context) (*app, error) {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	reg := &estate.Service{Store: db}
-	return &app{db: db, reg: reg, decisions: &decision.Service{Store: db, Register: reg},
+	files := &file.Service{Store: db, Register: reg}
+	return &app{db: db, reg: reg, files: files, decisions: &decision.Service{Store: db, Register: reg, Files: files},
 		accounts: &account.Service{Store: db, Register: reg, Keys: keys},
 		importer: &importer.Service{DB: db, Register: reg}}, nil
 }
 
 type app struct {
 	decisions *decision.Service
+	files     *file.Service
 	db        *store.DB
 	reg       *estate.Service
 	accounts  *account.Service

@@ -19,7 +19,6 @@ import (
 	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/demo"
 	"github.com/huanxin/huanxin/estate"
-	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/server"
 	"github.com/huanxin/huanxin/web"
 )
@@ -84,10 +83,10 @@ func handler(a *app, e *env, secure bool) (http.Handler, error) {
 		return nil, err
 	}
 	srv := server.New(a.db, a.accounts, e.log, api.NewWithExtras(a.reg, api.Extras{Accounts: a.accounts, Audit: ledger, Importer: a.importer, Decisions: a.decisions,
-		Files: &file.Service{Store: a.db, Register: a.reg}}), pages)
+		Files: a.files}), pages)
 	srv.Secure = secure
 	pages.Sessions, pages.Session = srv, server.SessionFromContext
-	pages.Decisions = a.decisions
+	pages.Decisions, pages.Files = a.decisions, a.files
 	return srv.Handler(), nil
 }
 
