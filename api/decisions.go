@@ -50,9 +50,9 @@ type Decision struct {
 	ObjectionsUntil time.Time             `json:"objections_until,omitzero"`
 	FinalizedAt     time.Time             `json:"finalized_at,omitzero"`
 	CreatedBy       int64                 `json:"created_by"`
-	Created     time.Time          `json:"created"`
-	Updated     time.Time          `json:"updated"`
-	Matters     []Matter           `json:"matters"`
+	Created         time.Time             `json:"created"`
+	Updated         time.Time             `json:"updated"`
+	Matters         []Matter              `json:"matters"`
 }
 
 // Matter is one question of a decision's agenda: item is the matter of
@@ -228,17 +228,17 @@ type Condition struct {
 
 // MatterResult is the count of one matter.
 type MatterResult struct {
-	ID            int64     `json:"id"`
-	Item          int       `json:"item"`
-	Title         string    `json:"title"`
-	Participating Count     `json:"participating"`
-	Agree         Count     `json:"agree"`
-	Oppose        Count     `json:"oppose"`
-	Abstain       Count     `json:"abstain"`
-	Spoiled       Count     `json:"spoiled"`
-	QuorumArea    Condition `json:"quorum_area"`
-	QuorumPersons Condition `json:"quorum_persons"`
-	AgreeArea     Condition `json:"agree_area"`
+	ID            int64         `json:"id"`
+	Item          int           `json:"item"`
+	Title         string        `json:"title"`
+	Participating Count         `json:"participating"`
+	Agree         Count         `json:"agree"`
+	Oppose        Count         `json:"oppose"`
+	Abstain       Count         `json:"abstain"`
+	Spoiled       Count         `json:"spoiled"`
+	QuorumArea    Condition     `json:"quorum_area"`
+	QuorumPersons Condition     `json:"quorum_persons"`
+	AgreeArea     Condition     `json:"agree_area"`
 	AgreePersons  Condition     `json:"agree_persons"`
 	Extra         []ExtraResult `json:"extra"`
 	Outcome       string        `json:"outcome"`

@@ -91,10 +91,10 @@ func TestAcknowledgedBallotsSurviveSIGKILL(t *testing.T) {
 			if err := db.SetCitySettings(sys, es[0].CityID, decision.Rules{Conflict: decision.ConflictFirst}.Settings(), 1); err != nil {
 				t.Fatal(err)
 			}
-	// Votes open at once in this test.
-	if err := db.SetCitySettings(sys, es[0].CityID, decision.Rules{Conflict: decision.ConflictFirst}.Settings(), 1); err != nil {
-		t.Fatal(err)
-	}
+			// Votes open at once in this test.
+			if err := db.SetCitySettings(sys, es[0].CityID, decision.Rules{Conflict: decision.ConflictFirst}.Settings(), 1); err != nil {
+				t.Fatal(err)
+			}
 			d := &decision.Decision{EstateID: es[0].ID, Title: "断电测试", ScopeKind: decision.ScopeEstate,
 				Matters: []decision.Matter{{Item: decision.ItemRebuild, Title: "加装电梯"}}}
 			for _, step := range []func() error{func() error { return svc.Create(sys, d) },
