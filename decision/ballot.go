@@ -335,11 +335,7 @@ func (s *Service) enterPaper(ctx context.Context, a *huanxin.Actor, d *Decision,
 // with a note saying why. The two earlier entries are kept. It returns
 // the receipt code of the now counted ballot.
 func (s *Service) Review(ctx context.Context, id int64, person PersonID, en Entry, note string) (*Cast, error) {
-	a, err := officer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	a, d, err := s.run(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -479,11 +475,7 @@ type PaperEntry struct {
 // PaperEntries lists the paper ballots of a decision that are pending,
 // mismatched or were settled by review, for the officers who run it.
 func (s *Service) PaperEntries(ctx context.Context, id int64) ([]PaperEntry, error) {
-	a, err := officer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	_, d, err := s.run(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -84,11 +84,7 @@ func (s *Service) Document(ctx context.Context, id, fileID int64) (*file.File, [
 
 // draft loads a draft decision an officer may prepare.
 func (s *Service) draft(ctx context.Context, id int64) (*huanxin.Actor, *Decision, error) {
-	a, err := officer(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	a, d, err := s.run(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}

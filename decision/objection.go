@@ -65,11 +65,7 @@ func (s *Service) Object(ctx context.Context, id int64, body string) (*Objection
 
 // Answer records the officers' answer to an objection.
 func (s *Service) Answer(ctx context.Context, id, objectionID int64, answer string) (*Objection, error) {
-	a, err := officer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	a, d, err := s.run(ctx, id)
 	if err != nil {
 		return nil, err
 	}

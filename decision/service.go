@@ -368,14 +368,23 @@ func (s *Service) List(ctx context.Context, estateID int64) ([]*Decision, error)
 	return s.Store.FindDecisions(ctx, a.Scope, estateID)
 }
 
+// run loads a decision the acting officer may run.
+func (s *Service) run(ctx context.Context, id int64) (*huanxin.Actor, *Decision, error) {
+	a, err := officer(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, d, nil
+}
+
 // managed loads a decision an officer may run and checks that it may move
 // to the status to.
 func (s *Service) managed(ctx context.Context, id int64, to Status) (*Decision, error) {
-	a, err := officer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	_, d, err := s.run(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -664,11 +673,7 @@ func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
 // Electorate returns the frozen electorate of a decision, for the
 // officers who run it (the paper-ballot form lists its voters).
 func (s *Service) Electorate(ctx context.Context, id int64) (Electorate, error) {
-	a, err := officer(ctx)
-	if err != nil {
-		return Electorate{}, err
-	}
-	d, err := s.Store.FindDecisionByID(ctx, a.Scope, id)
+	_, d, err := s.run(ctx, id)
 	if err != nil {
 		return Electorate{}, err
 	}

@@ -500,22 +500,14 @@ func (db *DB) FindBallot(ctx context.Context, id int64, person decision.PersonID
 	return b, nil
 }
 
-// Ballots lists the ballots of a decision in the order they were cast.
+// Ballots lists the ballots of a decision in the order they were cast,
+// read by the ballots' key (BallotsOf).
 func (db *DB) Ballots(ctx context.Context, id int64) ([]*decision.StoredBallot, error) {
-	rows, err := db.query(ctx, "SELECT "+ballotCols+" FROM ballots WHERE city_id = "+cityOfDecision+" AND decision_id = ? ORDER BY id", id, id)
-	if err != nil {
-		return nil, err
+	var city int64
+	if err := db.queryRow(ctx, "SELECT city_id FROM decisions WHERE id = ?", id).Scan(&city); err != nil {
+		return nil, mapErr(err)
 	}
-	defer rows.Close()
-	var out []*decision.StoredBallot
-	for rows.Next() {
-		b, err := scanBallot(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return db.BallotsOf(ctx, city, id)
 }
 
 // FindReceipt returns the counted ballot with the receipt hash; for the

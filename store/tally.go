@@ -20,7 +20,7 @@ import (
 // choices without reflection.
 
 // BallotsOf lists the ballots of a decision of a city in the order they
-// were cast, as Ballots does, reading them by the ballots' key.
+// were cast, reading them by the ballots' key.
 func (db *DB) BallotsOf(ctx context.Context, cityID, id int64) ([]*decision.StoredBallot, error) {
 	rows, err := db.query(ctx, "SELECT "+ballotCols+" FROM ballots WHERE city_id = ? AND decision_id = ? ORDER BY id", cityID, id)
 	if err != nil {
