@@ -33,6 +33,9 @@ type Server struct {
 	// Secure marks cookies Secure (behind TLS); off for plain-HTTP intranet
 	// deployments where TLS ends at a proxy that sets X-Forwarded-Proto.
 	Secure bool
+	// MaxForm is the largest multipart form read to find a form's CSRF
+	// token; 0 means api.MaxUpload (the largest import).
+	MaxForm int64
 
 	mux      *http.ServeMux
 	slots    chan struct{}
@@ -114,7 +117,7 @@ func (s *Server) Handler() http.Handler {
 		r, err := s.authenticate(r)
 		if err != nil {
 			api.WriteError(rec, r, err)
-		} else if err := s.checkCSRF(r); err != nil {
+		} else if err := s.checkCSRF(rec, r); err != nil {
 			api.WriteError(rec, r, err)
 		} else {
 			s.mux.ServeHTTP(rec, r)
@@ -168,7 +171,11 @@ func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 // checkCSRF requires the session's token on every state-changing request
 // authenticated by cookie (form field "csrf" or header X-CSRF-Token).
 // Bearer-token requests carry no ambient credentials and need none.
-func (s *Server) checkCSRF(r *http.Request) error {
+//
+// A multipart form's token is read from the body, which is then capped at
+// MaxForm before anything is parsed: the handlers' own limits apply only
+// later, and an unbounded parse would spool any amount to disk.
+func (s *Server) checkCSRF(w http.ResponseWriter, r *http.Request) error {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return nil
@@ -180,6 +187,11 @@ func (s *Server) checkCSRF(r *http.Request) error {
 	got := r.Header.Get("X-CSRF-Token")
 	if got == "" {
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit := s.MaxForm
+			if limit <= 0 {
+				limit = api.MaxUpload
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			r.ParseMultipartForm(64 << 20)
 		}
 		got = r.FormValue("csrf")

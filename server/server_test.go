@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -36,6 +37,7 @@ func TestAuthenticationCSRFAndHealth(t *testing.T) {
 			t.Fatal(err)
 		}
 		srv := server.New(db, acc, slog.New(slog.NewTextHandler(io.Discard, nil)), api.New(reg))
+		srv.MaxForm = 4 << 10
 		ts := httptest.NewServer(srv.Handler())
 		defer ts.Close()
 
@@ -49,9 +51,23 @@ func TestAuthenticationCSRFAndHealth(t *testing.T) {
 			t.Fatal(err)
 		}
 		patch := `{"name":"浙江省"}`
+		// Multipart forms carry their CSRF token in the body, read only up
+		// to MaxForm: a larger form is refused before it is spooled.
+		form := func(padding int) (string, string) {
+			var b strings.Builder
+			mw := multipart.NewWriter(&b)
+			mw.WriteField("csrf", sess.CSRF)
+			fw, _ := mw.CreateFormFile("file", "big.csv")
+			fw.Write([]byte(strings.Repeat("x", padding)))
+			mw.Close()
+			return b.String(), mw.FormDataContentType()
+		}
+		small, smallType := form(100)
+		big, bigType := form(8 << 10)
 		cases := []struct {
 			name, method, path, body string
 			cookie, csrf, bearer     string
+			contentType              string
 			want                     int
 			contains                 string
 		}{
@@ -62,6 +78,8 @@ func TestAuthenticationCSRFAndHealth(t *testing.T) {
 			{name: "cookie write without csrf", method: "PATCH", path: "/api/v1/jurisdictions/1", body: patch, cookie: raw, want: 403, contains: "CSRF"},
 			{name: "cookie write with wrong csrf", method: "PATCH", path: "/api/v1/jurisdictions/1", body: patch, cookie: raw, csrf: "nope", want: 403},
 			{name: "cookie write with csrf", method: "PATCH", path: "/api/v1/jurisdictions/1", body: patch, cookie: raw, csrf: sess.CSRF, want: 200, contains: "浙江省"},
+			{name: "cookie form with csrf in the body", method: "POST", path: "/api/v1/files", body: small, contentType: smallType, cookie: raw, want: 404},
+			{name: "cookie form over the cap", method: "POST", path: "/api/v1/files", body: big, contentType: bigType, cookie: raw, want: 403, contains: "CSRF"},
 			{name: "bearer read", method: "GET", path: "/api/v1/jurisdictions/1", bearer: tok, want: 200, contains: "浙江省"},
 			{name: "bearer write needs no csrf", method: "PATCH", path: "/api/v1/jurisdictions/1", body: `{"name":"某省"}`, bearer: tok, want: 200},
 			{name: "bad bearer", method: "GET", path: "/api/v1/jurisdictions", bearer: "hx_forged", want: 401},
@@ -71,7 +89,9 @@ func TestAuthenticationCSRFAndHealth(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				req, _ := http.NewRequest(c.method, ts.URL+c.path, strings.NewReader(c.body))
-				if c.body != "" {
+				if c.contentType != "" {
+					req.Header.Set("Content-Type", c.contentType)
+				} else if c.body != "" {
 					req.Header.Set("Content-Type", "application/json")
 				}
 				if c.cookie != "" {
