@@ -1,0 +1,62 @@
+package questionnaire
+
+import "slices"
+
+// Item is what the needs questionnaire takes of a catalogue item
+// (planning.Item has these).
+type Item interface {
+	ItemCode() string
+	ItemName() string
+	ItemCategory() string
+}
+
+// categoryNames are the Chinese names of the guidance's three categories
+// (国办发〔2020〕23号), by the keys a catalogue may use.
+var categoryNames = map[string]string{
+	"basic": "基础类", "improvement": "完善类", "enhancement": "提升类",
+}
+
+// CoFund are the choices of the co-funding questions.
+var CoFund = []string{"愿意按面积分摊出资 willing to pay a share by floor area", "愿意少量出资 willing to pay a little",
+	"视具体方案而定 depends on the plan", "不愿意出资 not willing to pay"}
+
+// NeedsFromCatalogue returns the draft of the residents' needs
+// questionnaire (问需于民) of an estate built from catalogue items: which
+// items the household wants (multiple choice), the five it wants most in
+// order (ranking; Borda points in the results), for each category whether
+// it would share the cost, and other wishes in free text. The options
+// carry the items' codes, so that plans can cite the needs that ask for
+// an item. One answer per household, named.
+func NeedsFromCatalogue[I Item](estateID int64, items []I) *Questionnaire {
+	names, codes := make([]string, len(items)), make([]string, len(items))
+	var cats []string
+	for i, it := range items {
+		names[i], codes[i] = it.ItemName(), it.ItemCode()
+		if c := it.ItemCategory(); !slices.Contains(cats, c) {
+			cats = append(cats, c)
+		}
+	}
+	q := &Questionnaire{EstateID: estateID, Status: StatusDraft, Per: PerHousehold,
+		Title: "老旧小区改造居民需求调查（问需于民） Residents' needs for the renovation",
+		Intro: "请选择您家希望改造的项目，排出最迫切的几项，并告诉我们是否愿意共同出资。每户填写一份。 " +
+			"Tell us which works your household wants, which matter most, and whether you would share the cost. One answer per household.",
+		Questions: []Question{
+			{Kind: KindMultiple, Required: true, Title: "您家希望改造哪些项目？（可多选） Which works do you want? (choose any)",
+				Options: names, Codes: codes},
+			{Kind: KindRanking, MaxPicks: min(DefaultTopN, len(items)),
+				Title: "最希望优先实施的项目，请按先后排序 Which works first? Rank your top choices", Options: names, Codes: codes},
+		}}
+	for _, c := range cats {
+		label := c
+		if n, ok := categoryNames[c]; ok {
+			label = n
+		}
+		q.Questions = append(q.Questions, Question{Kind: KindSingle, Required: true, Options: CoFund,
+			Title: "对「" + label + "」项目，您家是否愿意共同出资？ Would you share the cost of " + label + " works?"})
+	}
+	q.Questions = append(q.Questions, Question{Kind: KindText, Title: "其他意见和建议 Other wishes and suggestions"})
+	for i := range q.Questions {
+		q.Questions[i].ID = i + 1
+	}
+	return q
+}
