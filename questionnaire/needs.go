@@ -1,20 +1,11 @@
 package questionnaire
 
-import "slices"
+import (
+	"context"
+	"slices"
 
-// Item is what the needs questionnaire takes of a catalogue item
-// (planning.Item has these).
-type Item interface {
-	ItemCode() string
-	ItemName() string
-	ItemCategory() string
-}
-
-// categoryNames are the Chinese names of the guidance's three categories
-// (国办发〔2020〕23号), by the keys a catalogue may use.
-var categoryNames = map[string]string{
-	"basic": "基础类", "improvement": "完善类", "enhancement": "提升类",
-}
+	"github.com/huanxin/huanxin/planning"
+)
 
 // CoFund are the choices of the co-funding questions.
 var CoFund = []string{"愿意按面积分摊出资 willing to pay a share by floor area", "愿意少量出资 willing to pay a little",
@@ -27,13 +18,13 @@ var CoFund = []string{"愿意按面积分摊出资 willing to pay a share by flo
 // it would share the cost, and other wishes in free text. The options
 // carry the items' codes, so that plans can cite the needs that ask for
 // an item. One answer per household, named.
-func NeedsFromCatalogue[I Item](estateID int64, items []I) *Questionnaire {
+func NeedsFromCatalogue(estateID int64, items []*planning.Item) *Questionnaire {
 	names, codes := make([]string, len(items)), make([]string, len(items))
-	var cats []string
+	var cats []planning.Category
 	for i, it := range items {
-		names[i], codes[i] = it.ItemName(), it.ItemCode()
-		if c := it.ItemCategory(); !slices.Contains(cats, c) {
-			cats = append(cats, c)
+		names[i], codes[i] = it.Name, it.Code
+		if !slices.Contains(cats, it.Category) {
+			cats = append(cats, it.Category)
 		}
 	}
 	q := &Questionnaire{EstateID: estateID, Status: StatusDraft, Per: PerHousehold,
@@ -47,10 +38,7 @@ func NeedsFromCatalogue[I Item](estateID int64, items []I) *Questionnaire {
 				Title: "最希望优先实施的项目，请按先后排序 Which works first? Rank your top choices", Options: names, Codes: codes},
 		}}
 	for _, c := range cats {
-		label := c
-		if n, ok := categoryNames[c]; ok {
-			label = n
-		}
+		label := c.Term().Zh
 		q.Questions = append(q.Questions, Question{Kind: KindSingle, Required: true, Options: CoFund,
 			Title: "对「" + label + "」项目，您家是否愿意共同出资？ Would you share the cost of " + label + " works?"})
 	}
@@ -59,4 +47,28 @@ func NeedsFromCatalogue[I Item](estateID int64, items []I) *Questionnaire {
 		q.Questions[i].ID = i + 1
 	}
 	return q
+}
+
+// Catalogue gives a city's renovation catalogue (*planning.CatalogueService).
+type Catalogue interface {
+	Items(ctx context.Context, cityID int64, f planning.Filter) ([]*planning.Item, error)
+}
+
+// CreateNeeds creates the draft needs questionnaire of an estate from the
+// active items of its city's catalogue.
+func (s *Service) CreateNeeds(ctx context.Context, estateID int64) (*Questionnaire, error) {
+	if _, err := officer(ctx); err != nil {
+		return nil, err
+	}
+	est, err := s.Register.Estates().Get(ctx, estateID)
+	if err != nil {
+		return nil, err
+	}
+	active := true
+	items, err := s.Catalogue.Items(ctx, est.CityID, planning.Filter{Active: &active})
+	if err != nil {
+		return nil, err
+	}
+	q := NeedsFromCatalogue(est.ID, items)
+	return q, s.Create(ctx, q)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/planning"
 )
 
 func sample() *Questionnaire {
@@ -184,15 +185,13 @@ func TestCountByHouseholdsAndArea(t *testing.T) {
 	}
 }
 
-type item struct{ code, name, cat string }
-
-func (i item) ItemCode() string     { return i.code }
-func (i item) ItemName() string     { return i.name }
-func (i item) ItemCategory() string { return i.cat }
-
 func TestNeedsFromCatalogue(t *testing.T) {
-	items := []item{{"B01", "供水管网", "basic"}, {"B02", "屋面防水", "basic"}, {"I01", "加装电梯", "improvement"},
-		{"I02", "停车设施", "improvement"}, {"E01", "养老服务", "enhancement"}, {"I03", "充电设施", "improvement"}}
+	var items []*planning.Item
+	for _, it := range planning.DefaultCatalogue() {
+		if it.Active {
+			items = append(items, it)
+		}
+	}
 	q := NeedsFromCatalogue(42, items)
 	if err := q.Validate(); err != nil {
 		t.Fatal(err)
@@ -205,7 +204,8 @@ func TestNeedsFromCatalogue(t *testing.T) {
 	if !reflect.DeepEqual(kinds, want) || q.EstateID != 42 || q.Per != PerHousehold || q.Anonymous {
 		t.Fatalf("kinds %v", kinds)
 	}
-	if q.Questions[1].MaxPicks != 5 || q.Questions[0].Codes[2] != "I01" || q.Questions[0].Options[2] != "加装电梯" {
+	if q.Questions[1].MaxPicks != 5 || q.Questions[0].Codes[2] != items[2].Code || q.Questions[0].Options[2] != items[2].Name ||
+		len(q.Questions[0].Options) != len(items) {
 		t.Fatalf("items %+v", q.Questions[:2])
 	}
 	for i, cat := range []string{"基础类", "完善类", "提升类"} {

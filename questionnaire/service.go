@@ -48,6 +48,8 @@ type Service struct {
 	// Hash is the deployment's keyed hash (pii.Keys.Hash). Anonymous
 	// questionnaires key their respondents with it; see respondentKey.
 	Hash func(string) []byte
+	// Catalogue gives the renovation catalogue of needs questionnaires.
+	Catalogue Catalogue
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
