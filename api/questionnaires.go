@@ -388,4 +388,3 @@ func (a *API) questionnaireRoutes(svc *questionnaire.Service) {
 	a.handle("GET "+base+"/{id}/results", http.HandlerFunc(h.results), nil)
 	a.handle("GET "+base+"/{id}/texts", http.HandlerFunc(h.texts), questionnaireTextParams)
 }
-
