@@ -39,10 +39,11 @@ type CatalogueService struct {
 // must be one of the actor's cities (else ENOTFOUND), or when asked is 0
 // the actor's first city.
 func (s *CatalogueService) City(ctx context.Context, asked int64) (int64, error) {
-	if huanxin.ActorFromContext(ctx) == nil {
+	a := huanxin.ActorFromContext(ctx)
+	if a == nil {
 		return 0, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
 	}
-	cities, err := s.Register.Cities(ctx)
+	cities, err := s.cities(ctx, a)
 	if err != nil {
 		return 0, err
 	}
@@ -55,6 +56,22 @@ func (s *CatalogueService) City(ctx context.Context, asked int64) (int64, error)
 		return 0, huanxin.Errorf(huanxin.ENOTFOUND, "城市不存在或不在您的管辖范围 city not found")
 	}
 	return asked, nil
+}
+
+// cities lists the actor's cities: those of its jurisdictions, or for
+// residents (who do not read jurisdictions) those of their estates.
+func (s *CatalogueService) cities(ctx context.Context, a *huanxin.Actor) ([]int64, error) {
+	if a.Role != huanxin.RoleResident {
+		return s.Register.Cities(ctx)
+	}
+	es, _, err := s.Register.Estates().Find(ctx, estate.Filter{Limit: 1000})
+	var out []int64
+	for _, e := range es {
+		if !slices.Contains(out, e.CityID) {
+			out = append(out, e.CityID)
+		}
+	}
+	return out, err
 }
 
 // Items returns the items of a city's catalogue that f selects, in
@@ -170,9 +187,18 @@ func (s *CatalogueService) Update(ctx context.Context, it *Item) error {
 	return s.Store.UpdateCatalogueItem(ctx, it)
 }
 
-// check validates it and the catalogue as it would be with it.
+// check validates it and the catalogue as it would be with it, reporting
+// every problem together.
 func (s *CatalogueService) check(it *Item, all []*Item) error {
-	if err := it.Validate(); err != nil {
+	var bad []huanxin.FieldError
+	collect := func(err error) error {
+		if err != nil && len(huanxin.ErrorFields(err)) == 0 {
+			return err
+		}
+		bad = append(bad, huanxin.ErrorFields(err)...)
+		return nil
+	}
+	if err := collect(it.Validate()); err != nil {
 		return err
 	}
 	next := []*Item{it}
@@ -182,8 +208,13 @@ func (s *CatalogueService) check(it *Item, all []*Item) error {
 		}
 	}
 	if it.ID == 0 && slices.ContainsFunc(all, func(x *Item) bool { return x.Code == it.Code }) {
-		return huanxin.Invalid("改造内容填写有误 invalid catalogue item",
-			huanxin.FieldError{Field: "code", Message: "编号已存在 code already taken"})
+		bad = append(bad, huanxin.FieldError{Field: "code", Message: "编号已存在 code already taken"})
 	}
-	return CheckDependencies(next)
+	if err := collect(CheckDependencies(next)); err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		return huanxin.Invalid("改造内容填写有误 invalid catalogue item", bad...)
+	}
+	return nil
 }
