@@ -714,8 +714,16 @@ func (s *Service) counting(ctx context.Context, d *Decision) (c count, err error
 	return c, nil
 }
 
-// tally counts the stored ballots against the frozen electorate.
+// tally counts the stored ballots against the frozen electorate, from
+// what the store reads for a tally alone where it can (Counter).
 func (s *Service) tally(ctx context.Context, d *Decision) (Result, error) {
+	if cs, ok := s.Store.(Counter); ok {
+		c, err := cs.Counted(ctx, d)
+		if err != nil {
+			return Result{}, err
+		}
+		return TallyCounted(d, c), nil
+	}
 	c, err := s.counting(ctx, d)
 	if err != nil {
 		return Result{}, err

@@ -302,8 +302,27 @@ func choicesJSON(c map[decision.MatterID]decision.Choice) (string, error) {
 // openFor locks a decision inside tx and checks that its status is one of
 // those given.
 func (tx *Tx) openFor(db *DB, city, id int64, ok ...decision.Status) error {
+	return tx.statusIn(db.forUpdate(), city, id, ok)
+}
+
+// openToCast checks inside tx that a decision is open, holding a shared
+// lock on it (PostgreSQL) until tx ends: casts share it, so they do not
+// wait for each other, while a close (an UPDATE of the row) waits for the
+// casts that hold it to commit, and a cast that comes after the close
+// reads the decision closed. No ballot is stored after the close commits.
+func (tx *Tx) openToCast(db *DB, city, id int64) error {
+	lock := ""
+	if db.Dialect == Postgres {
+		lock = " FOR SHARE"
+	}
+	return tx.statusIn(lock, city, id, []decision.Status{decision.StatusOpen})
+}
+
+// statusIn reads the status of a decision with the locking suffix lock and
+// checks that it is one of ok.
+func (tx *Tx) statusIn(lock string, city, id int64, ok []decision.Status) error {
 	var status decision.Status
-	if err := tx.queryRow("SELECT status FROM decisions WHERE city_id = ? AND id = ?"+db.forUpdate(), city, id).Scan(&status); err != nil {
+	if err := tx.queryRow("SELECT status FROM decisions WHERE city_id = ? AND id = ?"+lock, city, id).Scan(&status); err != nil {
 		return err
 	}
 	if !slices.Contains(ok, status) {
@@ -353,7 +372,7 @@ func (db *DB) CastBallot(ctx context.Context, b *decision.StoredBallot) error {
 		return err
 	}
 	err = db.WithTx(ctx, func(tx *Tx) error {
-		if err := tx.openFor(db, b.CityID, b.DecisionID, decision.StatusOpen); err != nil {
+		if err := tx.openToCast(db, b.CityID, b.DecisionID); err != nil {
 			return err
 		}
 		id, err := tx.insertID(`INSERT INTO ballots (city_id, decision_id, person, channel, collection, proxy_name, proxy_file_id,

@@ -32,15 +32,6 @@ func TestTallyDecoders(t *testing.T) {
 			t.Errorf("%s: %v %v, want %v %v", s, got, err, want, werr)
 		}
 	}
-	for _, ids := range [][]int64{nil, {}, {5}, {1, 22, 333}} {
-		s, _ := json.Marshal(ids)
-		got, err := decodeIDs(s)
-		var want []int64
-		json.Unmarshal(s, &want)
-		if err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: %v %v, want %v", s, got, err, want)
-		}
-	}
 	for _, ps := range [][]decision.VoterPart{nil, {}, {{PartID: 1, BuildingID: 2, Floor: 3, Area: 6500, Source: estate.AreaSource("register")}},
 		{{PartID: 3, Area: -1}, {PartID: 4, BuildingID: 9, Area: 123456789, Source: estate.AreaSource("surveyed")}}} {
 		s, _ := json.Marshal(ps)

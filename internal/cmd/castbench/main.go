@@ -124,12 +124,16 @@ func run(estates, nVoters int, dur time.Duration, pgURL, syncMode string, group 
 	if err != nil || len(es) != 1 {
 		return fmt.Errorf("the merged estate: %v", err)
 	}
-	d := &decision.Decision{EstateID: es[0].ID, Title: "加装电梯与选聘物业", ScopeKind: decision.ScopeEstate,
+	d := &decision.Decision{EstateID: es[0].ID, Title: "加装电梯与选聘物业", ScopeKind: decision.ScopeEstate, NoticeDays: 15,
 		Matters: []decision.Matter{{Item: decision.ItemRebuild, Title: "加装电梯"}, {Item: decision.ItemManager, Title: "选聘物业"}}}
 	for _, step := range []func() error{
 		func() error { return decisions.Create(sys, d) },
 		func() error { return decisions.Publish(sys, d.ID) },
-		func() error { return decisions.Open(sys, d.ID) },
+		func() error {
+			// The notice period has run: the service's clock moves past it.
+			decisions.Now = func() time.Time { return time.Now().AddDate(0, 0, d.NoticeDays+1) }
+			return decisions.Open(sys, d.ID)
+		},
 	} {
 		if err := step(); err != nil {
 			return err
