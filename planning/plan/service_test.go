@@ -6,8 +6,8 @@ import (
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/decision"
-	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/internal/testdb"
+	"github.com/huanxin/huanxin/internal/testworld"
 	"github.com/huanxin/huanxin/planning"
 	"github.com/huanxin/huanxin/planning/plan"
 	"github.com/huanxin/huanxin/store"
@@ -15,60 +15,16 @@ import (
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
-// world is a city down to one community with an estate of two buildings,
-// and officers bound at the community, the street and the district.
 type world struct {
-	svc                         *plan.Service
-	estate                      *estate.Estate
-	b1, b2                      *estate.Building
-	community, street, district context.Context
-	resident                    context.Context
+	*testworld.World
+	svc *plan.Service
 }
 
 func setup(t *testing.T, db *store.DB) *world {
 	t.Helper()
-	sys := huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor)
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	reg := &estate.Service{Store: db}
-	js := map[huanxin.Level]*estate.Jurisdiction{}
-	var parent *estate.Jurisdiction
-	for i, l := range huanxin.Levels {
-		j := &estate.Jurisdiction{Level: l, Code: "44" + string(rune('0'+i)), Name: "辖区" + string(l)}
-		if parent != nil {
-			j.ParentID = parent.ID
-		}
-		must(reg.Jurisdictions().Create(sys, j))
-		js[l], parent = j, j
-	}
-	e := &estate.Estate{JurisdictionID: js[huanxin.LevelCommunity].ID, Code: "P1", Name: "棉纺新村", YearBuilt: 1982}
-	must(reg.Estates().Create(sys, e))
-	w := &world{estate: e}
-	w.b1 = &estate.Building{EstateID: e.ID, No: "1", Floors: 6}
-	w.b2 = &estate.Building{EstateID: e.ID, No: "2", Floors: 6}
-	must(reg.Buildings().Create(sys, w.b1))
-	must(reg.Buildings().Create(sys, w.b2))
-	officer := func(id int64, l huanxin.Level) context.Context {
-		role := huanxin.RoleCommunity
-		if l == huanxin.LevelStreet {
-			role = huanxin.RoleStreet
-		} else if l == huanxin.LevelDistrict {
-			role = huanxin.RoleBureau
-		}
-		j, _ := reg.Jurisdictions().Get(sys, js[l].ID)
-		return huanxin.NewContextWithActor(context.Background(), &huanxin.Actor{UserID: id, Name: string(l), Role: role,
-			Scope: huanxin.Scope{Paths: []string{j.Path}}})
-	}
-	w.community, w.street, w.district = officer(1, huanxin.LevelCommunity), officer(2, huanxin.LevelStreet), officer(3, huanxin.LevelDistrict)
-	w.resident = huanxin.NewContextWithActor(context.Background(), &huanxin.Actor{UserID: 9, Role: huanxin.RoleResident,
-		Scope: huanxin.Scope{EstateIDs: []int64{e.ID}}})
-	must(db.SetCitySettings(sys, e.CityID, decision.Rules{Conflict: decision.ConflictFirst}.Settings(), 1))
-	w.svc = &plan.Service{Store: db, Register: reg, Catalogue: &planning.CatalogueService{Store: db, Register: reg},
-		Decisions: &decision.Service{Store: db, Register: reg}}
+	w := &world{World: testworld.New(t, db)}
+	w.svc = &plan.Service{Store: db, Register: w.Register, Catalogue: &planning.CatalogueService{Store: db, Register: w.Register},
+		Decisions: &decision.Service{Store: db, Register: w.Register}}
 	return w
 }
 
@@ -76,17 +32,17 @@ func TestPlanLifecycle(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		w := setup(t, db)
 		s := w.svc
-		if _, err := s.Create(w.resident, w.estate.ID, "x"); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
+		if _, err := s.Create(w.Resident, w.Estate.ID, "x"); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
 			t.Fatalf("resident drafts a plan: %v", err)
 		}
-		p, err := s.Create(w.community, w.estate.ID, " 棉纺新村综合改造 ")
+		p, err := s.Create(w.Community, w.Estate.ID, " 棉纺新村综合改造 ")
 		if err != nil || p.Title != "棉纺新村综合改造" || p.Status != plan.Draft || p.Version != 1 {
 			t.Fatalf("create %+v %v", p, err)
 		}
 		// Bad lines are refused with the line and field named.
-		_, err = s.SetLines(w.community, p.ID, []plan.LineInput{
+		_, err = s.SetLines(w.Community, p.ID, []plan.LineInput{
 			{ItemCode: "Z99", Quantity: 100, Phase: 1},
-			{ItemCode: "B01", Quantity: 0, Phase: 0, Zone: []int64{w.b2.ID + 100}},
+			{ItemCode: "B01", Quantity: 0, Phase: 0, Zone: []int64{w.B2.ID + 100}},
 		})
 		fields := map[string]bool{}
 		for _, f := range huanxin.ErrorFields(err) {
@@ -99,62 +55,62 @@ func TestPlanLifecycle(t *testing.T) {
 		// Roads (B05) in phase 1 over pipes (B01) in phase 2: out of order.
 		lines := []plan.LineInput{
 			{ItemCode: "B05", Quantity: 120000, Phase: 1},                        // 1,200 m² of roads, catalogue price
-			{ItemCode: "B01", Quantity: 30000, Phase: 2, Zone: []int64{w.b1.ID}}, // 300 m of water pipes
-			{ItemCode: "I15", Quantity: 100, UnitCost: 65000000, Phase: 3, Zone: []int64{w.b2.ID}},
+			{ItemCode: "B01", Quantity: 30000, Phase: 2, Zone: []int64{w.B1.ID}}, // 300 m of water pipes
+			{ItemCode: "I15", Quantity: 100, UnitCost: 65000000, Phase: 3, Zone: []int64{w.B2.ID}},
 		}
-		p, err = s.SetLines(w.community, p.ID, lines)
+		p, err = s.SetLines(w.Community, p.ID, lines)
 		if err != nil || len(p.Lines) != 3 || p.Lines[0].Name != "小区道路改造" || p.Lines[2].UnitCost != 65000000 {
 			t.Fatalf("lines %+v %v", p, err)
 		}
-		r, err := s.Review(w.community, p.ID)
+		r, err := s.Review(w.Community, p.ID)
 		if err != nil || len(r.Violations) != 1 || r.Violations[0].Requires != "B01" ||
 			r.Totals.ByCategory["improve"] != 65000000 || len(r.Missing["I15"]) == 0 {
 			t.Fatalf("review %+v %v", r, err)
 		}
-		if err := s.Submit(w.community, p.ID); huanxin.ErrorCode(err) != huanxin.EINVALID || huanxin.ErrorFields(err)[0].Field != "lines.0.phase" {
+		if err := s.Submit(w.Community, p.ID); huanxin.ErrorCode(err) != huanxin.EINVALID || huanxin.ErrorFields(err)[0].Field != "lines.0.phase" {
 			t.Fatalf("submit out of order: %v", err)
 		}
 		lines[0].Phase = 3
-		if _, err := s.SetLines(w.community, p.ID, lines); err != nil {
+		if _, err := s.SetLines(w.Community, p.ID, lines); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Submit(w.community, p.ID); err != nil {
+		if err := s.Submit(w.Community, p.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SetLines(w.community, p.ID, lines); huanxin.ErrorCode(err) != huanxin.EINVALID {
+		if _, err := s.SetLines(w.Community, p.ID, lines); huanxin.ErrorCode(err) != huanxin.EINVALID {
 			t.Fatalf("edit under approval: %v", err)
 		}
 		// Each level approves its own step only.
-		if err := s.Approve(w.street, p.ID); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
+		if err := s.Approve(w.Street, p.ID); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
 			t.Fatalf("street approves the community's step: %v", err)
 		}
-		if err := s.Approve(w.community, p.ID); err != nil {
+		if err := s.Approve(w.Community, p.ID); err != nil {
 			t.Fatal(err)
 		}
 		// The street returns it: back to draft as version 2.
-		if err := s.Return(w.street, p.ID, ""); huanxin.ErrorCode(err) != huanxin.EINVALID {
+		if err := s.Return(w.Street, p.ID, ""); huanxin.ErrorCode(err) != huanxin.EINVALID {
 			t.Fatalf("return without a reason: %v", err)
 		}
-		if err := s.Return(w.street, p.ID, "请补充外墙修缮"); err != nil {
+		if err := s.Return(w.Street, p.ID, "请补充外墙修缮"); err != nil {
 			t.Fatal(err)
 		}
-		p, _ = s.Get(w.community, p.ID)
+		p, _ = s.Get(w.Community, p.ID)
 		if p.Status != plan.Draft || p.Version != 2 || p.ReturnedReason != "请补充外墙修缮" || len(p.Lines) != 3 {
 			t.Fatalf("returned %+v", p)
 		}
 		lines = append(lines, plan.LineInput{ItemCode: "B15", Quantity: 250000, Phase: 1})
-		if _, err := s.SetLines(w.community, p.ID, lines); err != nil {
+		if _, err := s.SetLines(w.Community, p.ID, lines); err != nil {
 			t.Fatal(err)
 		}
 		for _, step := range []struct {
 			who context.Context
 			do  func(context.Context, int64) error
-		}{{w.community, s.Submit}, {w.community, s.Approve}, {w.street, s.Approve}, {w.district, s.Approve}} {
+		}{{w.Community, s.Submit}, {w.Community, s.Approve}, {w.Street, s.Approve}, {w.District, s.Approve}} {
 			if err := step.do(step.who, p.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
-		vs, steps, err := s.History(w.community, p.ID)
+		vs, steps, err := s.History(w.Community, p.ID)
 		if err != nil || len(vs) != 2 || len(steps) != 7 || steps[2].Reason != "请补充外墙修缮" {
 			t.Fatalf("history %d versions %+v %v", len(vs), steps, err)
 		}
@@ -163,27 +119,27 @@ func TestPlanLifecycle(t *testing.T) {
 			t.Fatalf("diff %+v", diff)
 		}
 		// Sign-offs are recorded once per item and body the catalogue asks for.
-		if err := s.SignOff(w.community, p.ID, "I15", "fire", "消防审核意见书 2026-12"); err != nil {
+		if err := s.SignOff(w.Community, p.ID, "I15", "fire", "消防审核意见书 2026-12"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SignOff(w.community, p.ID, "I15", "fire", ""); huanxin.ErrorCode(err) != huanxin.EINVALID {
+		if err := s.SignOff(w.Community, p.ID, "I15", "fire", ""); huanxin.ErrorCode(err) != huanxin.EINVALID {
 			t.Fatalf("second sign-off: %v", err)
 		}
-		if err := s.SignOff(w.community, p.ID, "B05", "gas", ""); huanxin.ErrorCode(err) != huanxin.EINVALID {
+		if err := s.SignOff(w.Community, p.ID, "B05", "gas", ""); huanxin.ErrorCode(err) != huanxin.EINVALID {
 			t.Fatalf("sign-off the item does not need: %v", err)
 		}
 		// The owners' decision on the plan: one matter per Art. 278 item its
 		// lines need — the walls from the maintenance fund (item 5), the lift
 		// a rebuilding (item 7).
-		d, err := s.CreateDecision(w.community, p.ID, 0)
+		d, err := s.CreateDecision(w.Community, p.ID, 0)
 		if err != nil || len(d.Matters) != 2 || d.Matters[0].Item != decision.ItemUseFund || d.Matters[0].Title != "同意实施：外墙修缮" ||
 			d.Matters[1].Item != decision.ItemRebuild || d.Status != decision.StatusDraft {
 			t.Fatalf("decision %+v %v", d, err)
 		}
-		if _, err := s.CreateDecision(w.community, p.ID, 0); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
+		if _, err := s.CreateDecision(w.Community, p.ID, 0); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
 			t.Fatalf("second decision: %v", err)
 		}
-		if got, _ := s.Get(w.resident, p.ID); got == nil || got.DecisionID != d.ID || got.Status != plan.Approved {
+		if got, _ := s.Get(w.Resident, p.ID); got == nil || got.DecisionID != d.ID || got.Status != plan.Approved {
 			t.Fatalf("plan after the decision %+v", got)
 		}
 		if b, _, err := db.VerifyAudit(context.Background()); err != nil || b != nil {
@@ -196,17 +152,17 @@ func TestOmissionsFromSurveys(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		w := setup(t, db)
 		w.svc.Needs = func(ctx context.Context, estateID int64) ([]plan.Need, error) {
-			return []plan.Need{{FindingID: 1, ItemCode: "B14", Category: "basic", Building: w.b1.ID, Grade: 4},
+			return []plan.Need{{FindingID: 1, ItemCode: "B14", Category: "basic", Building: w.B1.ID, Grade: 4},
 				{FindingID: 2, ItemCode: "I02", Category: "improve", Grade: 3}}, nil
 		}
-		p, err := w.svc.Create(w.community, w.estate.ID, "屋面")
+		p, err := w.svc.Create(w.Community, w.Estate.ID, "屋面")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.SetLines(w.community, p.ID, []plan.LineInput{{ItemCode: "B14", Quantity: 50000, Phase: 1, Zone: []int64{w.b1.ID}}}); err != nil {
+		if _, err := w.svc.SetLines(w.Community, p.ID, []plan.LineInput{{ItemCode: "B14", Quantity: 50000, Phase: 1, Zone: []int64{w.B1.ID}}}); err != nil {
 			t.Fatal(err)
 		}
-		r, err := w.svc.Review(w.community, p.ID)
+		r, err := w.svc.Review(w.Community, p.ID)
 		if err != nil || len(r.Omissions) != 1 || r.Omissions[0].ItemCode != "I02" {
 			t.Fatalf("omissions %+v %v", r, err)
 		}
