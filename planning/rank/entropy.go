@@ -32,24 +32,48 @@ func EntropyWeights(x [][]float64, dirs []Direction) ([]float64, error) {
 			return nil, huanxin.Invalid("指标方向有误 invalid direction", huanxin.FieldError{Field: fmt.Sprintf("directions[%d]", j), Message: "须为效益型或成本型 must be benefit or cost"})
 		}
 	}
-	z := make([]float64, m)
-	d := make([]float64, n)
-	for j := 0; j < n; j++ {
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for i := 0; i < m; i++ {
-			lo, hi = min(lo, x[i][j]), max(hi, x[i][j])
+	// Three passes over the rows, each column summed in row order as entropy
+	// does: min and max; Σz; then Σ p ln p. Going row by row reads x in
+	// memory order, which a pass per column would not.
+	lo, hi := make([]float64, n), make([]float64, n)
+	for j := range lo {
+		lo[j], hi[j] = math.Inf(1), math.Inf(-1)
+	}
+	for _, row := range x {
+		for j, v := range row {
+			lo[j], hi[j] = min(lo[j], v), max(hi[j], v)
 		}
-		if hi == lo {
-			continue // constant: no information, d_j = 0
+	}
+	z := func(j int, v float64) float64 {
+		if dirs[j] == Cost {
+			return (hi[j] - v) / (hi[j] - lo[j])
 		}
-		for i := 0; i < m; i++ {
-			if dirs[j] == Cost {
-				z[i] = (hi - x[i][j]) / (hi - lo)
-			} else {
-				z[i] = (x[i][j] - lo) / (hi - lo)
+		return (v - lo[j]) / (hi[j] - lo[j])
+	}
+	sum, h := make([]float64, n), make([]float64, n)
+	for _, row := range x {
+		for j, v := range row {
+			if hi[j] != lo[j] {
+				sum[j] += z(j, v)
 			}
 		}
-		d[j] = 1 - entropy(z)
+	}
+	for _, row := range x {
+		for j, v := range row {
+			if hi[j] != lo[j] && sum[j] != 0 {
+				if zv := z(j, v); zv > 0 {
+					p := zv / sum[j]
+					h[j] -= p * math.Log(p)
+				}
+			}
+		}
+	}
+	d := make([]float64, n)
+	for j := range d {
+		if hi[j] == lo[j] {
+			continue // constant: no information, d_j = 0
+		}
+		d[j] = 1 - entropyOfSums(h[j], sum[j], m)
 	}
 	return divergenceWeights(d)
 }
@@ -91,9 +115,6 @@ func entropy(v []float64) float64 {
 	for _, x := range v {
 		sum += x
 	}
-	if sum == 0 {
-		return 1
-	}
 	var h float64
 	for _, x := range v {
 		if x > 0 {
@@ -101,7 +122,16 @@ func entropy(v []float64) float64 {
 			h -= p * math.Log(p)
 		}
 	}
-	e := h / math.Log(float64(len(v)))
+	return entropyOfSums(h, sum, len(v))
+}
+
+// entropyOfSums finishes entropy from h = −Σ p ln p and the sum of the m
+// values: a zero sum has entropy 1 (no information).
+func entropyOfSums(h, sum float64, m int) float64 {
+	if sum == 0 {
+		return 1
+	}
+	e := h / math.Log(float64(m))
 	return min(max(e, 0), 1) // clear rounding noise just outside [0, 1]
 }
 

@@ -250,30 +250,21 @@ func newTable(inds []Indicator, alts []Alternative) (*table, error) {
 	return t, nil
 }
 
-// colMinMax returns the smallest and largest value of column j.
-func (t *table) colMinMax(j int) (lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for i := 0; i < t.m; i++ {
-		v := t.x[i*t.n+j]
-		lo = min(lo, v)
-		hi = max(hi, v)
+// colStats returns each column's smallest and largest value and its sum of
+// squares (summed in row order), read in one pass over the row-major matrix:
+// a pass per column would stride through all of it once per indicator.
+func (t *table) colStats() (lo, hi, ss []float64) {
+	lo, hi, ss = make([]float64, t.n), make([]float64, t.n), make([]float64, t.n)
+	for j := range lo {
+		lo[j], hi[j] = math.Inf(1), math.Inf(-1)
 	}
-	return lo, hi
-}
-
-// minMaxBenefit returns direction-adjusted min–max values of column j: 1 for
-// the best estate, 0 for the worst; a constant column gives 1 to all.
-func (t *table) minMaxBenefit(j int, out []float64) {
-	lo, hi := t.colMinMax(j)
 	for i := 0; i < t.m; i++ {
-		v := t.x[i*t.n+j]
-		switch {
-		case hi == lo:
-			out[i] = 1
-		case t.inds[j].Direction == Cost:
-			out[i] = (hi - v) / (hi - lo)
-		default:
-			out[i] = (v - lo) / (hi - lo)
+		row := t.x[i*t.n : (i+1)*t.n]
+		for j, v := range row {
+			lo[j] = min(lo[j], v)
+			hi[j] = max(hi[j], v)
+			ss[j] += v * v
 		}
 	}
+	return lo, hi, ss
 }

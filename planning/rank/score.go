@@ -129,40 +129,53 @@ func prepare(model Model, inds []Indicator, alts []Alternative) (*prepared, erro
 	}
 	p := &prepared{model: model, t: t, r: make([]float64, t.m*t.n),
 		best: make([]float64, t.n), worst: make([]float64, t.n)}
-	col := make([]float64, t.m)
+	// Each column's scale, then the normalised values in one row-major pass.
+	lo, hi, ss := t.colStats()
+	const (
+		minMax     = iota // (x − min)/(max − min)
+		minMaxCost        // (max − x)/(max − min), the weighted sum's cost scale
+		vector            // x/√Σx²
+	)
+	mode := make([]int, t.n)
+	norm := make([]float64, t.n)
 	for j, ind := range inds {
 		switch {
-		case model == ModelWeightedSum:
-			t.minMaxBenefit(j, col)
-		case ind.norm() == MinMax:
-			lo, hi := t.colMinMax(j)
-			for i := range col {
-				if hi == lo {
-					col[i] = 1
-				} else {
-					col[i] = (t.x[i*t.n+j] - lo) / (hi - lo)
-				}
-			}
-		default: // Vector
-			var ss float64
-			for i := 0; i < t.m; i++ {
-				v := t.x[i*t.n+j]
-				ss += v * v
-			}
-			norm := math.Sqrt(ss)
-			for i := range col {
-				if norm > 0 {
-					col[i] = t.x[i*t.n+j] / norm
-				} else {
-					col[i] = 0
-				}
-			}
+		case model == ModelWeightedSum && ind.Direction == Cost:
+			mode[j] = minMaxCost
+		case model == ModelWeightedSum || ind.norm() == MinMax:
+			mode[j] = minMax
+		default:
+			mode[j] = vector
+			norm[j] = math.Sqrt(ss[j])
 		}
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for i, v := range col {
-			p.r[i*t.n+j] = v
-			lo, hi = min(lo, v), max(hi, v)
+	}
+	rlo, rhi := make([]float64, t.n), make([]float64, t.n)
+	for j := range rlo {
+		rlo[j], rhi[j] = math.Inf(1), math.Inf(-1)
+	}
+	for i := 0; i < t.m; i++ {
+		row := t.x[i*t.n : (i+1)*t.n]
+		out := p.r[i*t.n : (i+1)*t.n]
+		for j, x := range row {
+			var v float64
+			switch {
+			case mode[j] == vector:
+				if norm[j] > 0 {
+					v = x / norm[j]
+				}
+			case hi[j] == lo[j]: // a constant column: 1 for all
+				v = 1
+			case mode[j] == minMaxCost:
+				v = (hi[j] - x) / (hi[j] - lo[j])
+			default:
+				v = (x - lo[j]) / (hi[j] - lo[j])
+			}
+			out[j] = v
+			rlo[j], rhi[j] = min(rlo[j], v), max(rhi[j], v)
 		}
+	}
+	for j, ind := range inds {
+		lo, hi := rlo[j], rhi[j]
 		if ind.Direction == Cost && model == ModelTOPSIS {
 			p.best[j], p.worst[j] = lo, hi
 		} else {
