@@ -1,0 +1,209 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/huanxin/huanxin/notify"
+)
+
+var inboxParams = []string{"page", "per_page"}
+var deliveryParams = []string{"status"}
+
+// inboxHandlers serve each user's inbox and notification preferences,
+// and officers' list of deliveries not made.
+type inboxHandlers struct{ svc *notify.Service }
+
+// Message is an inbox message.
+type Message struct {
+	ID      int64       `json:"id"`
+	Kind    notify.Kind `json:"kind"`
+	Title   string      `json:"title"`
+	Body    string      `json:"body"`
+	Link    string      `json:"link"`
+	Created time.Time   `json:"created"`
+	ReadAt  time.Time   `json:"read_at,omitzero"`
+}
+
+// Inbox is a page of the signed-in user's messages, newest first.
+type Inbox struct {
+	Items   []Message `json:"items"`
+	Total   int       `json:"total"`
+	Unread  int       `json:"unread"`
+	Page    int       `json:"page"`
+	PerPage int       `json:"per_page"`
+}
+
+// NotificationPreferences are how the signed-in user wants to be reached
+// besides the inbox; quiet hours are "HH:MM" in Asia/Shanghai.
+type NotificationPreferences struct {
+	SMS          bool   `json:"sms"`
+	WeChat       bool   `json:"wechat"`
+	Email        bool   `json:"email"`
+	EmailAddress string `json:"email_address"`
+	Digest       bool   `json:"digest"`
+	QuietFrom    string `json:"quiet_from"`
+	QuietTo      string `json:"quiet_to"`
+}
+
+// Delivery is a sending of messages through SMS, WeChat or e-mail.
+type Delivery struct {
+	ID          int64          `json:"id"`
+	CityID      int64          `json:"city_id"`
+	UserID      int64          `json:"user_id"`
+	UserName    string         `json:"user_name"`
+	Channel     notify.Channel `json:"channel"`
+	Title       string         `json:"title"`
+	Status      notify.Status  `json:"status"`
+	Attempts    int            `json:"attempts"`
+	LastError   string         `json:"last_error"`
+	NextAttempt time.Time      `json:"next_attempt"`
+	Created     time.Time      `json:"created"`
+}
+
+// Deliveries is a list of deliveries.
+type Deliveries struct {
+	Items []Delivery `json:"items"`
+}
+
+func shownMessage(m notify.Message) Message {
+	return Message{ID: m.ID, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link, Created: m.Created, ReadAt: m.ReadAt}
+}
+
+func (h inboxHandlers) list(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	p := readParams(r, inboxParams)
+	page, perPage := p.paging()
+	if err := p.err(); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	ms, total, err := h.svc.Inbox(r.Context(), (page-1)*perPage, perPage)
+	var unread int
+	if err == nil {
+		unread, err = h.svc.Unread(r.Context())
+	}
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	out := Inbox{Items: make([]Message, len(ms)), Total: total, Unread: unread, Page: page, PerPage: perPage}
+	for i, m := range ms {
+		out.Items[i] = shownMessage(m)
+	}
+	WriteJSON(w, http.StatusOK, out)
+}
+
+func (h inboxHandlers) read(w http.ResponseWriter, r *http.Request) {
+	id, ok := actorAndID(w, r)
+	if !ok {
+		return
+	}
+	if err := optionalBody(w, r); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	m, err := h.svc.Read(r.Context(), id)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, shownMessage(*m))
+}
+
+// ShownPreferences returns preferences as the API and the pages show them.
+func ShownPreferences(p notify.Preferences) NotificationPreferences {
+	return NotificationPreferences{SMS: p.SMS, WeChat: p.WeChat, Email: p.Email, EmailAddress: p.EmailAddress, Digest: p.Digest,
+		QuietFrom: clock(p.QuietFrom), QuietTo: clock(p.QuietTo)}
+}
+
+func clock(min int) string {
+	return time.Date(2000, 1, 1, min/60, min%60, 0, 0, time.UTC).Format("15:04")
+}
+
+func (h inboxHandlers) preferences(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	p, err := h.svc.Preferences(r.Context())
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, ShownPreferences(p))
+}
+
+func (h inboxHandlers) setPreferences(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	cur, err := h.svc.Preferences(r.Context())
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	in := ShownPreferences(cur)
+	if err := decodeBody(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	p, err := in.Preferences()
+	if err == nil {
+		err = h.svc.SetPreferences(r.Context(), p)
+	}
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, in)
+}
+
+// Preferences reads the shown preferences back, checking the times.
+func (in NotificationPreferences) Preferences() (notify.Preferences, error) {
+	p := notify.Preferences{SMS: in.SMS, WeChat: in.WeChat, Email: in.Email, EmailAddress: in.EmailAddress, Digest: in.Digest}
+	for _, f := range []struct {
+		name, v string
+		dst     *int
+	}{{"quiet_from", in.QuietFrom, &p.QuietFrom}, {"quiet_to", in.QuietTo, &p.QuietTo}} {
+		t, err := time.Parse("15:04", f.v)
+		if err != nil {
+			*f.dst = -1 // Validate names the field
+			continue
+		}
+		*f.dst = t.Hour()*60 + t.Minute()
+	}
+	return p, p.Validate()
+}
+
+func (h inboxHandlers) deliveries(w http.ResponseWriter, r *http.Request) {
+	if !requireActor(w, r) {
+		return
+	}
+	p := readParams(r, deliveryParams)
+	var statuses []notify.Status
+	if v := p.get("status"); v != "" {
+		s := notify.Status(v)
+		if !slices.Contains([]notify.Status{notify.StatusQueued, notify.StatusSent, notify.StatusFailed}, s) {
+			p.fail("status", "取值无效 invalid value")
+		}
+		statuses = []notify.Status{s}
+	}
+	if err := p.err(); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	ds, err := h.svc.Deliveries(r.Context(), statuses, 500)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	out := Deliveries{Items: make([]Delivery, len(ds))}
+	for i, d := range ds {
+		out.Items[i] = Delivery{ID: d.ID, CityID: d.CityID, UserID: d.UserID, UserName: d.UserName, Channel: d.Channel, Title: d.Title,
+			Status: d.Status, Attempts: d.Attempts, LastError: d.LastError, NextAttempt: d.NextAttempt, Created: d.Created}
+	}
+	WriteJSON(w, http.StatusOK, out)
+}
