@@ -1,0 +1,457 @@
+package represent
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/file"
+	"github.com/huanxin/huanxin/notice"
+)
+
+// Store is what the service needs from storage. Every write is audited in
+// its transaction.
+type Store interface {
+	// CreateSeat stores a new seat. In the same transaction it passes the
+	// other seats of the estate in the same office to check, and stores
+	// nothing when check fails, so two holders of a unique office cannot
+	// slip in side by side.
+	CreateSeat(ctx context.Context, s *Seat, check func(others []*Seat) error) error
+	// EndSeat stores the end of a running term (Ended, EndReason);
+	// ECONFLICT when it was ended meanwhile.
+	EndSeat(ctx context.Context, s *Seat) error
+	// FindSeats lists the seats of an estate, past and present, by office
+	// then term; FindSeatByID returns one, or ENOTFOUND.
+	FindSeats(ctx context.Context, estateID int64) ([]*Seat, error)
+	FindSeatByID(ctx context.Context, id int64) (*Seat, error)
+	// UserSeats lists the seats held by an account: those naming it, and
+	// those naming the owner record it is bound to.
+	UserSeats(ctx context.Context, userID int64) ([]*Seat, error)
+
+	// CreateMeeting stores a new meeting; UpdateMeeting stores its
+	// content, attendance, minutes and photos (not its actions).
+	CreateMeeting(ctx context.Context, m *Meeting) error
+	UpdateMeeting(ctx context.Context, m *Meeting) error
+	// FindMeetings lists the meetings of an estate with their actions,
+	// latest first; FindMeetingByID returns one, or ENOTFOUND.
+	FindMeetings(ctx context.Context, estateID int64) ([]*Meeting, error)
+	FindMeetingByID(ctx context.Context, id int64) (*Meeting, error)
+	// AddMeetingAction stores a new open action of a meeting;
+	// CompleteMeetingAction marks an open one done (DoneAt, DoneBy, Note),
+	// ECONFLICT when it is done already.
+	AddMeetingAction(ctx context.Context, a *Action) error
+	CompleteMeetingAction(ctx context.Context, a *Action) error
+	// OverdueActions lists the open actions of an estate due before the
+	// given day, the longest overdue first.
+	OverdueActions(ctx context.Context, estateID int64, before time.Time) ([]*Action, error)
+}
+
+// Files finds stored files (package file).
+type Files interface {
+	Get(ctx context.Context, id int64) (*file.File, error)
+	Open(ctx context.Context, id int64) (*file.File, []byte, error)
+}
+
+// Service keeps the seats and meetings of estates.
+//
+// Everyone who sees an estate (its residents included) sees its seats and
+// meetings; only officers who may edit the register of the estate (admin,
+// bureau, street, community within their scope) fill seats, end terms and
+// record meetings. Residents see the holders' names and offices, not
+// which owner record or account a seat is tied to.
+type Service struct {
+	Store    Store
+	Register *estate.Service
+	Files    Files
+	// Now is the clock of terms and due dates; nil means time.Now.
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+var system = huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor)
+
+func actor(ctx context.Context) (*huanxin.Actor, error) {
+	a := huanxin.ActorFromContext(ctx)
+	if a == nil {
+		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
+	}
+	return a, nil
+}
+
+func outOfScope() error {
+	return huanxin.Errorf(huanxin.EFORBIDDEN, "不在您的管辖范围 outside your jurisdiction")
+}
+
+// MayEdit reports whether the actor may fill seats and record meetings of
+// the estate (which the actor sees).
+func MayEdit(a *huanxin.Actor) bool { return a != nil && a.Role.CanEditRegister() && !a.ReadOnly }
+
+// officer returns the actor and the estate if the actor may edit its
+// seats and meetings: EFORBIDDEN otherwise, also for an estate outside
+// the scope or missing.
+func (s *Service) officer(ctx context.Context, estateID int64) (*huanxin.Actor, *estate.Estate, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !MayEdit(a) {
+		return nil, nil, huanxin.Errorf(huanxin.EFORBIDDEN, "只有社区、街道和住建部门可以修改 only community, street and housing officers may change this")
+	}
+	e, err := s.Register.Estates().Get(ctx, estateID)
+	if huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
+		return nil, nil, outOfScope()
+	}
+	return a, e, err
+}
+
+// Seats lists the seats an account holds today: those naming the
+// account and those naming the owner record it is bound to. Other
+// services call it (with HasSeat) to grant a resident the rights of an
+// office; it reads on the system's authority and needs no actor.
+func (s *Service) Seats(ctx context.Context, userID int64) ([]*Seat, error) {
+	all, err := s.Store.UserSeats(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	return slices.DeleteFunc(all, func(st *Seat) bool { return !st.ActiveOn(now) }), nil
+}
+
+// HasSeat reports whether an account holds, today, a seat in the estate
+// in one of the offices (any office when none is named).
+func (s *Service) HasSeat(ctx context.Context, userID, estateID int64, roles ...Role) (bool, error) {
+	seats, err := s.Seats(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(seats, func(st *Seat) bool {
+		return st.EstateID == estateID && (len(roles) == 0 || slices.Contains(roles, st.Role))
+	}), nil
+}
+
+// EstateSeats lists the seats of an estate the actor sees, past and
+// present; for roles that may not see personal data, without the owner,
+// resident and account they are tied to.
+func (s *Service) EstateSeats(ctx context.Context, estateID int64) ([]*Seat, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Register.Estates().Get(ctx, estateID); err != nil {
+		return nil, err
+	}
+	seats, err := s.Store.FindSeats(ctx, estateID)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Role.SeesPersonalData() {
+		for _, st := range seats {
+			st.OwnerID, st.ResidentID, st.UserID = 0, 0, 0
+		}
+	}
+	return seats, nil
+}
+
+// CreateSeat fills an office of an estate for a term. The building must
+// be one of the estate's; the owner or resident, when given, must hold or
+// live in a part of the estate; a unique office (the chair, a building's
+// leader) may not have two holders on any day.
+func (s *Service) CreateSeat(ctx context.Context, st *Seat) error {
+	a, e, err := s.officer(ctx, st.EstateID)
+	if err != nil {
+		return err
+	}
+	st.ID, st.CityID, st.Ended, st.EndReason, st.CreatedBy = 0, e.CityID, time.Time{}, "", a.UserID
+	if err := st.Check(); err != nil {
+		return err
+	}
+	if err := s.checkLinks(ctx, st); err != nil {
+		return err
+	}
+	return s.Store.CreateSeat(ctx, st, func(others []*Seat) error { return CheckOverlap(st, others) })
+}
+
+// checkLinks checks that the building, owner and resident of a seat
+// belong to its estate.
+func (s *Service) checkLinks(ctx context.Context, st *Seat) error {
+	var bad []huanxin.FieldError
+	if st.BuildingID != 0 {
+		if b, err := s.Register.Buildings().Get(ctx, st.BuildingID); huanxin.ErrorCode(err) == huanxin.ENOTFOUND || err == nil && b.EstateID != st.EstateID {
+			bad = append(bad, field("building_id", "楼栋不属于本小区 no such building in this estate"))
+		} else if err != nil {
+			return err
+		}
+	}
+	if st.OwnerID != 0 {
+		id, est := st.OwnerID, st.EstateID
+		if os, _, err := s.Register.Ownerships().Find(ctx, estate.Filter{OwnerID: &id, EstateID: &est, Limit: 1}); err != nil {
+			return err
+		} else if len(os) == 0 {
+			bad = append(bad, field("owner_id", "该业主在本小区没有房屋 the owner holds no part in this estate"))
+		}
+	}
+	if st.ResidentID != 0 {
+		if r, err := s.Register.Residents().Get(ctx, st.ResidentID); huanxin.ErrorCode(err) == huanxin.ENOTFOUND || err == nil && r.EstateID != st.EstateID {
+			bad = append(bad, field("resident_id", "该住户不住在本小区 no such resident in this estate"))
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(bad) > 0 {
+		return invalid(bad...)
+	}
+	return nil
+}
+
+// EndSeat ends a running term on a day (today when zero) between its
+// start and its end, with a reason; the seat stays in the history.
+func (s *Service) EndSeat(ctx context.Context, id int64, on time.Time, reason string) (*Seat, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !MayEdit(a) {
+		return nil, outOfScope()
+	}
+	st, err := s.Store.FindSeatByID(ctx, id)
+	if huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
+		return nil, outOfScope()
+	} else if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.officer(ctx, st.EstateID); err != nil {
+		return nil, err
+	}
+	if !st.Ended.IsZero() {
+		return nil, huanxin.Errorf(huanxin.ECONFLICT, "任期已结束 the term has already ended")
+	}
+	if on.IsZero() {
+		on = s.now()
+	}
+	on, reason = notice.Day(on), strings.TrimSpace(reason)
+	switch {
+	case on.Before(notice.Day(st.TermStart)):
+		return nil, invalid(field("ended", "不能早于任期开始 must not be before the start of the term"))
+	case on.After(notice.Day(st.TermEnd)):
+		return nil, invalid(field("ended", "任期届满自然结束，不必提前结束 the term ends by itself; it cannot be ended after its end"))
+	case utf8.RuneCountInString(reason) > MaxText:
+		return nil, invalid(field("reason", "过长 too long (max 500)"))
+	}
+	st.Ended, st.EndReason = on, reason
+	return st, s.Store.EndSeat(ctx, st)
+}
+
+// Meetings lists the meetings of an estate the actor sees.
+func (s *Service) Meetings(ctx context.Context, estateID int64) ([]*Meeting, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := s.Register.Estates().Get(ctx, estateID); err != nil {
+		return nil, err
+	}
+	return s.Store.FindMeetings(ctx, estateID)
+}
+
+// Meeting returns a meeting of an estate the actor sees, or ENOTFOUND.
+func (s *Service) Meeting(ctx context.Context, id int64) (*Meeting, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	m, err := s.Store.FindMeetingByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Register.Estates().Get(ctx, m.EstateID); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// editable loads a meeting the actor may record: EFORBIDDEN for anyone
+// else, whether or not it exists.
+func (s *Service) editable(ctx context.Context, id int64) (*huanxin.Actor, *Meeting, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !MayEdit(a) {
+		return nil, nil, outOfScope()
+	}
+	m, err := s.Store.FindMeetingByID(ctx, id)
+	if huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
+		return nil, nil, outOfScope()
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if _, _, err := s.officer(ctx, m.EstateID); err != nil {
+		return nil, nil, err
+	}
+	return a, m, nil
+}
+
+// checkMeeting validates a meeting and that the seats present are seats
+// of its estate.
+func (s *Service) checkMeeting(ctx context.Context, m *Meeting) error {
+	if err := m.Check(); err != nil {
+		return err
+	}
+	if len(m.Attendance.SeatIDs) == 0 {
+		return nil
+	}
+	seats, err := s.Store.FindSeats(ctx, m.EstateID)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, id := range m.Attendance.SeatIDs {
+		if seen[id] || !slices.ContainsFunc(seats, func(st *Seat) bool { return st.ID == id }) {
+			return invalid(field("seat_ids", "代表不属于本小区或重复 a seat is not of this estate, or is listed twice"))
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// CreateMeeting records a meeting of an estate.
+func (s *Service) CreateMeeting(ctx context.Context, m *Meeting) error {
+	a, e, err := s.officer(ctx, m.EstateID)
+	if err != nil {
+		return err
+	}
+	m.ID, m.CityID, m.CreatedBy, m.Actions = 0, e.CityID, a.UserID, nil
+	if err := s.checkPhotos(ctx, m); err != nil {
+		return err
+	}
+	if err := s.checkMeeting(ctx, m); err != nil {
+		return err
+	}
+	return s.Store.CreateMeeting(ctx, m)
+}
+
+// UpdateMeeting loads a meeting, lets change apply the caller's edits
+// (content, attendance, minutes) and stores it if it is still valid. The
+// estate, city, photos and actions do not change here.
+func (s *Service) UpdateMeeting(ctx context.Context, id int64, change func(m *Meeting) error) (*Meeting, error) {
+	_, m, err := s.editable(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	keep := *m
+	if err := change(m); err != nil {
+		return nil, err
+	}
+	m.ID, m.CityID, m.EstateID, m.PhotoFileIDs, m.Actions = keep.ID, keep.CityID, keep.EstateID, keep.PhotoFileIDs, keep.Actions
+	m.CreatedBy, m.Created = keep.CreatedBy, keep.Created
+	if err := s.checkMeeting(ctx, m); err != nil {
+		return nil, err
+	}
+	return m, s.Store.UpdateMeeting(ctx, m)
+}
+
+// checkPhotos checks that the photos are stored images of the meeting's
+// estate, each once.
+func (s *Service) checkPhotos(ctx context.Context, m *Meeting) error {
+	if len(m.PhotoFileIDs) > MaxPhotos {
+		return invalid(field("photo_file_ids", "照片过多 too many photos (max 30)"))
+	}
+	for i, id := range m.PhotoFileIDs {
+		f, err := s.Files.Get(ctx, id)
+		if huanxin.ErrorCode(err) == huanxin.ENOTFOUND || err == nil && (f.EstateID != m.EstateID || !strings.HasPrefix(f.ContentType, "image/")) ||
+			slices.Contains(m.PhotoFileIDs[:i], id) {
+			return invalid(field("photo_file_ids", "照片不存在、不属于本小区、不是图片或重复 a photo is missing, of another estate, not an image, or listed twice"))
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetPhotos replaces the photos of a meeting by stored images of its
+// estate (uploaded through the file service).
+func (s *Service) SetPhotos(ctx context.Context, id int64, fileIDs []int64) (*Meeting, error) {
+	_, m, err := s.editable(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m.PhotoFileIDs = fileIDs
+	if err := s.checkPhotos(ctx, m); err != nil {
+		return nil, err
+	}
+	return m, s.Store.UpdateMeeting(ctx, m)
+}
+
+// Photo returns a photo of a meeting the actor sees, with its bytes:
+// whoever sees the meeting sees its photos, read on the meeting's
+// authority (the file service shows residents only their own uploads).
+func (s *Service) Photo(ctx context.Context, id, fileID int64) (*file.File, []byte, error) {
+	m, err := s.Meeting(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !slices.Contains(m.PhotoFileIDs, fileID) {
+		return nil, nil, huanxin.Errorf(huanxin.ENOTFOUND, "照片不存在 no such photo")
+	}
+	return s.Files.Open(system, fileID)
+}
+
+// AddAction adds an open follow-up action to a meeting.
+func (s *Service) AddAction(ctx context.Context, meetingID int64, act *Action) error {
+	a, m, err := s.editable(ctx, meetingID)
+	if err != nil {
+		return err
+	}
+	*act = Action{CityID: m.CityID, MeetingID: m.ID, EstateID: m.EstateID, What: act.What, Owner: act.Owner,
+		Due: act.Due, Status: ActionOpen, Note: act.Note, CreatedBy: a.UserID}
+	if err := act.Check(); err != nil {
+		return err
+	}
+	act.Due = notice.Day(act.Due)
+	return s.Store.AddMeetingAction(ctx, act)
+}
+
+// CompleteAction marks an open action of a meeting done, with a note of
+// what was done; the completion is audited.
+func (s *Service) CompleteAction(ctx context.Context, meetingID, actionID int64, note string) (*Action, error) {
+	a, m, err := s.editable(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(m.Actions, func(x Action) bool { return x.ID == actionID })
+	if i < 0 {
+		return nil, huanxin.Errorf(huanxin.ENOTFOUND, "事项不存在 no such action")
+	}
+	act := m.Actions[i]
+	if act.Status == ActionDone {
+		return nil, huanxin.Errorf(huanxin.ECONFLICT, "事项已完成 the action is already done")
+	}
+	if note = strings.TrimSpace(note); note != "" {
+		act.Note = note
+	}
+	if utf8.RuneCountInString(act.Note) > MaxText {
+		return nil, invalid(field("note", "过长 too long (max 500)"))
+	}
+	act.Status, act.DoneAt, act.DoneBy = ActionDone, s.now().UTC().Truncate(time.Microsecond), a.UserID
+	return &act, s.Store.CompleteMeetingAction(ctx, &act)
+}
+
+// OverdueActions lists the open actions of an estate the actor sees whose
+// due date has passed, the longest overdue first.
+func (s *Service) OverdueActions(ctx context.Context, estateID int64) ([]*Action, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := s.Register.Estates().Get(ctx, estateID); err != nil {
+		return nil, err
+	}
+	return s.Store.OverdueActions(ctx, estateID, notice.Day(s.now()))
+}
