@@ -253,6 +253,7 @@ type Base struct {
 	Resident bool           // phone-first resident styling (body class "resident")
 	Scopes   []ScopeOption  // jurisdiction switcher options; empty hides it
 	Path     string         // current request path and query, where /lang and /scope return to
+	Unread   int            // unread inbox messages, shown in the header
 }
 
 // ScopeOption is one jurisdiction in the switcher, in tree order; Depth
