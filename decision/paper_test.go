@@ -3,6 +3,8 @@ package decision_test
 import (
 	"bytes"
 	"context"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/internal/testdb"
+	"github.com/huanxin/huanxin/notify"
 	"github.com/huanxin/huanxin/store"
 )
 
@@ -453,6 +456,33 @@ func TestOfficersFollowTheCountOnlyWhenTheDecisionSaysSo(t *testing.T) {
 		}
 		if _, err := v.svc.Result(v.resident(11, v.p[4].ID), d.ID); huanxin.ErrorCode(err) != huanxin.EINVALID {
 			t.Fatalf("an owner saw the running count: %v", err)
+		}
+	})
+}
+
+// notifier records the messages a service sends.
+type notifier struct {
+	parts []int64
+	msg   notify.Message
+}
+
+func (n *notifier) ToResidentsOfParts(_ context.Context, parts []int64, m notify.Message) error {
+	n.parts, n.msg = parts, m
+	return nil
+}
+
+func TestOpeningNotifiesTheElectorate(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		v := setup(t, db)
+		n := &notifier{}
+		v.svc.Notify = n
+		v.open(t)
+		// Building 1 holds p1–p5; p6 (building 2) is outside the scope.
+		want := []int64{v.p[1].ID, v.p[2].ID, v.p[3].ID, v.p[4].ID, v.p[5].ID}
+		slices.Sort(n.parts)
+		if !slices.Equal(n.parts, want) || n.msg.Kind != notify.KindDecision || n.msg.Link != "/vote/"+strconv.FormatInt(v.d.ID, 10) ||
+			n.msg.CityID != v.d.CityID {
+			t.Fatalf("notified %v %+v", n.parts, n.msg)
 		}
 	})
 }

@@ -2,8 +2,10 @@ package decision
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/file"
+	"github.com/huanxin/huanxin/notify"
 )
 
 // Status is the stage of a decision: draft → published (notice) → open →
@@ -151,6 +154,11 @@ type Store interface {
 	Objections(ctx context.Context, decisionID int64) ([]Objection, error)
 }
 
+// Notifier tells residents about a decision (package notify).
+type Notifier interface {
+	ToResidentsOfParts(ctx context.Context, partIDs []int64, m notify.Message) error
+}
+
 // Files finds stored files (package file).
 type Files interface {
 	Get(ctx context.Context, id int64) (*file.File, error)
@@ -163,6 +171,10 @@ type Service struct {
 	Store    Store
 	Register *estate.Service
 	Files    Files
+	// Notify, when set, tells the residents of the electorate's parts that
+	// voting has opened; Log records a failure to (nil: slog.Default()).
+	Notify Notifier
+	Log    *slog.Logger
 	// Now is the clock for notice and objection periods; nil means
 	// time.Now.
 	Now func() time.Time
@@ -510,7 +522,24 @@ func (s *Service) Open(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.Store.FreezeElectorate(ctx, d.ID, e)
+	if err := s.Store.FreezeElectorate(ctx, d.ID, e); err != nil {
+		return err
+	}
+	if s.Notify == nil {
+		return nil
+	}
+	// The vote is open whatever happens to the messages: a failure to
+	// queue them is logged, not reported as a failed opening.
+	ids := make([]int64, len(parts))
+	for i, p := range parts {
+		ids[i] = p.ID
+	}
+	if err := s.Notify.ToResidentsOfParts(ctx, ids, notify.Message{CityID: d.CityID, Kind: notify.KindDecision,
+		Title: "业主表决开始投票：" + d.Title, Body: "请在投票截止前完成投票。Voting has opened.",
+		Link: "/vote/" + strconv.FormatInt(d.ID, 10)}); err != nil {
+		cmp.Or(s.Log, slog.Default()).Error("notify the opening of a decision", "decision", d.ID, "err", err)
+	}
+	return nil
 }
 
 // scopeParts loads the exclusive parts of a decision's scope.
