@@ -233,8 +233,9 @@ func (s *Service) PutValues(ctx context.Context, vals []IndicatorValue) error {
 		return huanxin.Invalid("没有数据 no values", huanxin.FieldError{Field: "values", Message: "至少一项 at least one"})
 	}
 	var bad []huanxin.FieldError
-	cities := map[int64][]IndicatorValue{}
+	var city int64
 	estates := map[int64]*estate.Estate{}
+	out := make([]IndicatorValue, 0, len(vals))
 	for i, v := range vals {
 		field := fmt.Sprintf("values[%d]", i)
 		if msg := checkValue(v.Key, v.Value); msg != "" {
@@ -256,22 +257,21 @@ func (s *Service) PutValues(ctx context.Context, vals []IndicatorValue) error {
 			}
 			estates[v.EstateID] = e
 		}
+		if city == 0 {
+			city = e.CityID
+		} else if e.CityID != city {
+			bad = append(bad, huanxin.FieldError{Field: field + ".estate_id", Message: "一次只能录入一个城市的数据 values of one city at a time"})
+		}
 		v.CityID, v.By = e.CityID, a.UserID
 		if v.AsOf.IsZero() {
 			v.AsOf = s.now()
 		}
-		cities[v.CityID] = append(cities[v.CityID], v)
+		out = append(out, v)
 	}
 	if len(bad) > 0 {
 		return huanxin.Invalid("指标数据有误，未保存 invalid values; nothing was saved", bad...)
 	}
-	if len(cities) > 1 {
-		return huanxin.Invalid("一次只能录入一个城市的数据 values of one city at a time", huanxin.FieldError{Field: "values", Message: "多个城市 several cities"})
-	}
-	for city, vs := range cities {
-		return s.Store.PutIndicatorValues(ctx, city, vs, "")
-	}
-	return nil
+	return s.Store.PutIndicatorValues(ctx, city, out, "")
 }
 
 func (s *Service) cityOf(ctx context.Context, cityID int64) error {
@@ -427,6 +427,10 @@ func (s *Service) build(ctx context.Context, in WeightSetInput) (rank.WeightSet,
 		}
 		var alts []rank.Alternative
 		if in.Method != rank.MethodAHP {
+			if in.JurisdictionID == 0 {
+				return ws, huanxin.Invalid("熵值法须指明按哪个辖区的数据计算 the entropy weights need a jurisdiction whose data they come from",
+					huanxin.FieldError{Field: "jurisdiction_id", Message: "必填 required"})
+			}
 			d, err := s.Data(ctx, in.JurisdictionID)
 			if err != nil {
 				return ws, err

@@ -39,6 +39,13 @@ CREATE TABLE weight_sets (
 );
 CREATE UNIQUE INDEX weight_sets_name ON weight_sets(city_id, name);
 
+-- The register figures of the ranking (residents, their ages and
+-- disabilities, dwellings) are counted per estate from these indexes alone.
+CREATE INDEX residents_facts ON residents(city_id, estate_id, birth_year, disabled);
+CREATE INDEX parts_kind ON parts(city_id, estate_id, kind);
+
 -- +goose Down
+DROP INDEX parts_kind;
+DROP INDEX residents_facts;
 DROP TABLE weight_sets;
 DROP TABLE indicator_values;
