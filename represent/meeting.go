@@ -118,6 +118,7 @@ func trimAll(list []string) []string {
 func (m *Meeting) Check() error {
 	m.Title, m.Place, m.Minutes = strings.TrimSpace(m.Title), strings.TrimSpace(m.Place), strings.TrimSpace(m.Minutes)
 	m.Agenda = trimAll(m.Agenda)
+	m.At = m.At.UTC().Truncate(time.Microsecond)
 	m.Attendance.Residents, m.Attendance.Officers = trimAll(m.Attendance.Residents), trimAll(m.Attendance.Officers)
 	var bad []huanxin.FieldError
 	if !slices.Contains(Kinds, m.Kind) {
