@@ -57,6 +57,10 @@ type Service struct {
 	Files    Files
 	// Now is the clock for the default survey date; nil means time.Now.
 	Now func() time.Time
+	// Submitted, when set, is told of every submitted survey (planning
+	// derives the estate's survey indicators from it); its error is
+	// returned after the survey is stored as submitted.
+	Submitted func(ctx context.Context, s *Survey) error
 }
 
 func (s *Service) today() string {
@@ -201,7 +205,11 @@ func (s *Service) Submit(ctx context.Context, id int64) (*Survey, error) {
 	if err := s.Store.SubmitSurvey(ctx, v.ID, facts); err != nil {
 		return nil, err
 	}
-	return s.Get(ctx, id)
+	done, err := s.Get(ctx, id)
+	if err != nil || s.Submitted == nil {
+		return done, err
+	}
+	return done, s.Submitted(ctx, done)
 }
 
 // Compare compares two surveys of one estate visible to the actor, the

@@ -116,7 +116,8 @@ func Order(lines []Line, dependsOn map[string][]string) []Violation {
 }
 
 // Need is a survey finding that calls for an item: graded poor or worse,
-// or a safety hazard.
+// or a safety hazard. FindingID is the survey that found it (a survey has
+// one finding per item).
 type Need struct {
 	FindingID int64
 	ItemCode  string
