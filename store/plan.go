@@ -73,6 +73,22 @@ func (db *DB) FindPlans(ctx context.Context, s huanxin.Scope, estateID int64) ([
 	return db.findPlans(ctx, w)
 }
 
+// FindPlansByStatus lists the plans within the scope in any of the
+// statuses, newest first.
+func (db *DB) FindPlansByStatus(ctx context.Context, s huanxin.Scope, statuses []plan.Status) ([]*plan.Plan, error) {
+	if len(statuses) == 0 {
+		return nil, nil
+	}
+	var w where
+	scopeEstates("x.estate_id")(s, &w)
+	args := make([]any, len(statuses))
+	for i, st := range statuses {
+		args[i] = string(st)
+	}
+	w.add("x.status IN ("+placeholders(len(statuses))+")", args...)
+	return db.findPlans(ctx, w)
+}
+
 // FindPlanByID returns a plan within the scope with its current lines and
 // sign-offs, or ENOTFOUND.
 func (db *DB) FindPlanByID(ctx context.Context, s huanxin.Scope, id int64) (*plan.Plan, error) {

@@ -68,6 +68,9 @@ type Store interface {
 	CreatePlan(ctx context.Context, p *Plan) error
 	// FindPlans lists the plans of an estate within the scope, newest first.
 	FindPlans(ctx context.Context, s huanxin.Scope, estateID int64) ([]*Plan, error)
+	// FindPlansByStatus lists the plans within the scope in any of the
+	// statuses, newest first.
+	FindPlansByStatus(ctx context.Context, s huanxin.Scope, statuses []Status) ([]*Plan, error)
 	// FindPlanByID returns a plan within the scope with its current lines
 	// and sign-offs, or ENOTFOUND.
 	FindPlanByID(ctx context.Context, s huanxin.Scope, id int64) (*Plan, error)
@@ -360,6 +363,14 @@ func (s *Service) level(ctx context.Context, a *huanxin.Actor) (huanxin.Level, e
 	return best, nil
 }
 
+// approves reports whether an officer bound at level lv approves the step
+// of level want: officers of that level, and administrators and city
+// bureaus above the district for any level.
+func approves(a *huanxin.Actor, lv, want huanxin.Level) bool {
+	above := slices.Index(huanxin.Levels, lv) < slices.Index(huanxin.Levels, huanxin.LevelDistrict)
+	return lv == want || above && (a.Role == huanxin.RoleAdmin || a.Role == huanxin.RoleBureau)
+}
+
 // approver loads a plan awaiting the actor's approval: the actor's level
 // must be the one of the plan's step (administrators and city bureaus may
 // act for any level).
@@ -380,11 +391,32 @@ func (s *Service) approver(ctx context.Context, id int64) (*huanxin.Actor, *Plan
 	if err != nil {
 		return nil, nil, err
 	}
-	above := slices.Index(huanxin.Levels, lv) < slices.Index(huanxin.Levels, huanxin.LevelDistrict)
-	if lv != want && !(above && (a.Role == huanxin.RoleAdmin || a.Role == huanxin.RoleBureau)) {
+	if !approves(a, lv, want) {
 		return nil, nil, huanxin.Errorf(huanxin.EFORBIDDEN, "此步应由%s审核 this step is approved at the %s level", want, want)
 	}
 	return a, p, nil
+}
+
+// Awaiting lists the plans in the actor's scope that wait for the
+// actor's approval: those whose current step is approved at the actor's
+// level (every step for administrators and city bureaus above the
+// district).
+func (s *Service) Awaiting(ctx context.Context) ([]*Plan, error) {
+	a, err := officer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lv, err := s.level(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	var statuses []Status
+	for _, st := range Statuses {
+		if want, ok := Approver(st); ok && approves(a, lv, want) {
+			statuses = append(statuses, st)
+		}
+	}
+	return s.Store.FindPlansByStatus(ctx, a.Scope, statuses)
 }
 
 // Approve moves a plan one approval step on.
@@ -465,6 +497,39 @@ func (s *Service) History(ctx context.Context, id int64) ([]Version, []Step, err
 	}
 	st, err := s.Store.PlanSteps(ctx, p.ID)
 	return vs, st, err
+}
+
+// Compare returns two versions of a plan and what changed between them:
+// to defaults to the current version, from to the one before to. A
+// version the plan does not have is EINVALID on field from or to.
+func (s *Service) Compare(ctx context.Context, id int64, from, to *int64) (a, b Version, changes []Change, err error) {
+	vs, _, err := s.History(ctx, id)
+	if err != nil {
+		return a, b, nil, err
+	}
+	pick := func(field string, n int64) (Version, error) {
+		i := slices.IndexFunc(vs, func(v Version) bool { return int64(v.Version) == n })
+		if i < 0 {
+			return Version{}, huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: field,
+				Message: "方案没有此版本 the plan has no such version"})
+		}
+		return vs[i], nil
+	}
+	last := int64(vs[len(vs)-1].Version)
+	if to == nil {
+		to = &last
+	}
+	if b, err = pick("to", *to); err != nil {
+		return a, b, nil, err
+	}
+	if from == nil {
+		prev := max(*to-1, 1)
+		from = &prev
+	}
+	if a, err = pick("from", *from); err != nil {
+		return a, b, nil, err
+	}
+	return a, b, Diff(a.Lines, b.Lines), nil
 }
 
 // CreateDecision prepares the owners' decision on an approved plan: one
