@@ -1,0 +1,109 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestResidentComplaintEndToEnd: a resident files a complaint with a photo
+// on a phone-sized screen; the community officer finds it in the queue
+// and answers it; the resident rates the answer with the star buttons and
+// the officer sees the statistics.
+func TestResidentComplaintEndToEnd(t *testing.T) {
+	photo := filepath.Join(t.TempDir(), "井盖.png")
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
+	if err := os.WriteFile(photo, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The estates the community officer serves: the resident may own
+	// dwellings in several estates and files about one of these.
+	officer := browser(t)
+	if err := chromedp.Do(officer, signIn("community", "huanxin2026"),
+		chromedp.Navigate(baseURL+"/api/v1/estates?per_page=1000"), chromedp.WaitVisible(chromedp.CSS(`body`))); err != nil {
+		t.Fatal(err)
+	}
+	served, err := chromedp.Run(officer, chromedp.Evaluate[[]string](`JSON.parse(document.body.innerText).items.map(e => String(e.id))`))
+	if err != nil || len(served) == 0 {
+		t.Fatalf("the community officer serves no estates: %v", err)
+	}
+	resident := phone(t)
+	if err := chromedp.Do(resident, signIn("resident", "huanxin2026"),
+		chromedp.Navigate(baseURL+"/requests/new"), chromedp.WaitVisible(chromedp.CSS(`#rq-title`))); err != nil {
+		t.Fatal(err)
+	}
+	// Pick the first of the resident's estates that the officer serves.
+	ids, _ := json.Marshal(served)
+	picked, err := chromedp.Run(resident, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+		const served = new Set(%s), el = document.querySelector('[name=estate_id]');
+		const o = [...document.querySelectorAll('#rq-estate option')].find(o => served.has(o.value));
+		if (o) el.value = o.value;
+		return served.has(el.value) ? el.value : '';
+	})()`, ids)))
+	if err != nil || picked == "" {
+		t.Fatalf("the resident has no dwelling in the officer's estates: %v", err)
+	}
+	if err := chromedp.Do(resident,
+		chromedp.Click(chromedp.CSS(`#rq-kind-complaint`)),
+		chromedp.SetValue(chromedp.CSS(`#rq-category`), "roads"),
+		chromedp.SendKeys(chromedp.CSS(`#rq-title`), "楼下井盖松动"),
+		chromedp.SendKeys(chromedp.CSS(`#rq-body`), "3幢门口的井盖松动，晚上老人容易绊倒。"),
+		chromedp.SendKeys(chromedp.CSS(`#rq-location`), "3幢门口"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#rq-photos`), []string{photo}),
+		loaded(chromedp.Submit(chromedp.CSS(`#rq-title`))),
+		chromedp.WaitVisible(chromedp.CSS(`#request-status`))); err != nil {
+		t.Fatal(err)
+	}
+	path, err := chromedp.Run(resident, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil || !regexp.MustCompile(`^/requests/\d+$`).MatchString(path) {
+		t.Fatalf("after submitting: %q %v\n%s", path, err, text(resident, t, "main"))
+	}
+	if got := text(resident, t, "#request-status"); !strings.Contains(got, "办理中") {
+		t.Fatalf("status %q", got)
+	}
+	if n := rows(resident, t, `img.photo`); n != 1 {
+		t.Fatalf("%d photos shown", n)
+	}
+
+	if err := chromedp.Do(officer,
+		chromedp.Navigate(baseURL+"/requests?status=assigned"), chromedp.WaitVisible(chromedp.CSS(`#request-table`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(officer, t, "#request-table"); !strings.Contains(got, "楼下井盖松动") {
+		t.Fatalf("queue lacks the complaint:\n%s", got)
+	}
+	if err := chromedp.Do(officer, chromedp.Navigate(baseURL+path), chromedp.WaitVisible(chromedp.CSS(`#reply-text`)),
+		chromedp.SendKeys(chromedp.CSS(`#reply-text`), "已安排维修人员今天更换井盖。"),
+		loaded(chromedp.Submit(chromedp.CSS(`#reply-text`))),
+		chromedp.WaitVisible(chromedp.CSS(`#answer`))); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := chromedp.Do(resident, chromedp.Navigate(baseURL+path), chromedp.WaitVisible(chromedp.CSS(`#star-5`)),
+		chromedp.Click(chromedp.CSS(`label[for="star-5"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#rate-comment`), "很及时，谢谢"),
+		loaded(chromedp.Submit(chromedp.CSS(`#rate-comment`))),
+		chromedp.WaitVisible(chromedp.CSS(`#request-status`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(resident, t, "main"); !strings.Contains(got, "已办结") || !strings.Contains(got, "已安排维修人员今天更换井盖") ||
+		!strings.Contains(got, "5 / 5") {
+		t.Fatalf("after rating:\n%s", got)
+	}
+
+	if err := chromedp.Do(officer, chromedp.Navigate(baseURL+"/requests/overview"), chromedp.WaitVisible(chromedp.CSS(`#overview-table`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(officer, t, "#overview-table"); !strings.Contains(got, "5.00") {
+		t.Fatalf("overview:\n%s", got)
+	}
+	if n := rows(officer, t, `figure.chart svg rect`); n < 3 {
+		t.Fatalf("%d bars drawn", n)
+	}
+}
