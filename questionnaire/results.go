@@ -20,25 +20,54 @@ type Tally struct {
 }
 
 // counter accumulates a Tally, counting each household once.
+// A household counts once however many of its residents answer; the
+// households of a group of responses are numbered once (group) so that a
+// counter marks them in a bit set rather than a map of names.
 type counter struct {
 	responses int
-	homes     map[string]bool
+	seen      []uint64 // one bit per household of the group
+	homes     int
 	area      huanxin.Area
 }
 
-func (c *counter) add(r *Response) {
-	c.responses++
-	if c.homes == nil {
-		c.homes = map[string]bool{}
+// group is a set of responses with their households numbered 0..n-1.
+type group struct {
+	rs   []*Response
+	home []int
+	n    int
+}
+
+func newGroup(rs []*Response) *group {
+	g := &group{rs: rs, home: make([]int, len(rs))}
+	idx := make(map[string]int, len(rs))
+	for i, r := range rs {
+		h, ok := idx[r.Household]
+		if !ok {
+			h = len(idx)
+			idx[r.Household] = h
+		}
+		g.home[i] = h
 	}
-	if !c.homes[r.Household] {
-		c.homes[r.Household] = true
-		c.area += r.Area
+	g.n = len(idx)
+	return g
+}
+
+// add counts the group's i-th response.
+func (c *counter) add(g *group, i int) {
+	c.responses++
+	if c.seen == nil {
+		c.seen = make([]uint64, (g.n+63)/64)
+	}
+	h := g.home[i]
+	if w, bit := h>>6, uint64(1)<<(h&63); c.seen[w]&bit == 0 {
+		c.seen[w] |= bit
+		c.homes++
+		c.area += g.rs[i].Area
 	}
 }
 
 func (c *counter) tally() Tally {
-	return Tally{Responses: c.responses, Households: len(c.homes), Area: c.area}
+	return Tally{Responses: c.responses, Households: c.homes, Area: c.area}
 }
 
 // QuestionResult is the count of one question. Answered counts those who
@@ -94,9 +123,10 @@ func Count(q *Questionnaire, responses []*Response) Results {
 // section counts one group of responses.
 func section(q *Questionnaire, building int64, responses []*Response) Section {
 	s := Section{BuildingID: building}
+	g := newGroup(responses)
 	var all counter
-	for _, r := range responses {
-		all.add(r)
+	for i, r := range responses {
+		all.add(g, i)
 		if r.Channel == ChannelPaper {
 			s.Paper++
 		} else {
@@ -105,13 +135,13 @@ func section(q *Questionnaire, building int64, responses []*Response) Section {
 	}
 	s.Respondents = all.tally()
 	for _, qu := range q.Questions {
-		s.Questions = append(s.Questions, countQuestion(qu, responses))
+		s.Questions = append(s.Questions, countQuestion(qu, g))
 	}
 	return s
 }
 
 // countQuestion counts the answers to one question.
-func countQuestion(qu Question, responses []*Response) QuestionResult {
+func countQuestion(qu Question, g *group) QuestionResult {
 	qr := QuestionResult{Question: qu}
 	var answered counter
 	opts := make([]counter, len(qu.Options))
@@ -129,32 +159,32 @@ func countQuestion(qu Question, responses []*Response) QuestionResult {
 		}
 	}
 	places := int64(qu.Places())
-	for _, r := range responses {
+	for i, r := range g.rs {
 		a, ok := r.Answers[qu.ID]
 		if !ok {
 			continue
 		}
-		answered.add(r)
+		answered.add(g, i)
 		switch qu.Kind {
 		case KindSingle, KindMultiple, KindRanking:
 			for place, p := range a.Picks {
 				if p < 0 || p >= len(opts) {
 					continue
 				}
-				opts[p].add(r)
+				opts[p].add(g, i)
 				if qu.Kind == KindRanking && int64(place) < places {
 					qr.Points[p] += places - int64(place)
 				}
 			}
 		case KindRating:
 			if a.Value >= 1 && a.Value <= len(ratings) {
-				ratings[a.Value-1].add(r)
+				ratings[a.Value-1].add(g, i)
 				qr.Sum += int64(a.Value)
 			}
 		case KindMatrix:
 			for row, col := range a.Picks {
 				if row < len(matrix) && col >= 0 && col < len(qu.Options) {
-					matrix[row][col].add(r)
+					matrix[row][col].add(g, i)
 				}
 			}
 		}

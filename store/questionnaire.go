@@ -207,14 +207,14 @@ func (db *DB) Responses(ctx context.Context, questionnaireID int64) ([]*question
 	var out []*questionnaire.Response
 	for rows.Next() {
 		r := new(questionnaire.Response)
-		var answers string
+		var answers []byte
 		var area int64
 		if err := rows.Scan(&r.ID, &r.CityID, &r.QuestionnaireID, &r.Respondent, &r.Household, &r.PartID, &r.BuildingID, &area,
 			&r.OwnerID, &r.ResidentID, &r.UserID, &r.Channel, &r.EnteredBy, &answers, stamp{&r.Submitted}); err != nil {
 			return nil, err
 		}
 		r.Area = huanxin.Area(area)
-		if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+		if r.Answers, err = decodeAnswers(answers); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
