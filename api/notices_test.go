@@ -39,6 +39,8 @@ func TestOpenAPINoticeSchemasMatchTypes(t *testing.T) {
 		"NotificationPreferences": reflect.TypeFor[api.NotificationPreferences](),
 		"Delivery":                reflect.TypeFor[api.Delivery](),
 		"Deliveries":              reflect.TypeFor[api.Deliveries](),
+		"NoticeRules":             reflect.TypeFor[api.NoticeRules](),
+		"NoticeMinimum":           reflect.TypeFor[api.NoticeMinimum](),
 	})
 }
 
@@ -53,7 +55,7 @@ func TestNoticesHTTP(t *testing.T) {
 		files := &file.Service{Store: db, Register: reg}
 		nt := &notify.Service{Store: db}
 		api.NewWithExtras(reg, api.Extras{Files: files, Notify: nt,
-			Notices: &notice.Service{Store: db, Register: reg, Files: files, Notify: nt, Now: db.Now}}).Register(e.mux)
+			Notices: &notice.Service{Store: db, Register: reg, Files: files, Now: db.Now}}).Register(e.mux)
 		sys := huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor)
 		u := &account.User{Username: "owner-a", Name: "业主E1", Role: huanxin.RoleResident, OwnerID: w.ownA.ID}
 		if err := db.CreateUser(sys, u, "x"); err != nil {
@@ -158,5 +160,54 @@ func TestNoticesHTTP(t *testing.T) {
 			t.Fatalf("withdraw: %s", r.raw)
 		}
 		e.do(t, resident, "POST", "/api/v1/notices/"+nid+"/objections", `{"body":"x"}`).wantError(t, 400, huanxin.EINVALID)
+	})
+}
+
+// A city's notice rules: defaults, changed by a city-wide bureau only,
+// malformed values named, and the new minimum applied at publication.
+func TestNoticeRulesHTTP(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.mux = http.NewServeMux()
+		w := e.w
+		reg := &estate.Service{Store: db}
+		files := &file.Service{Store: db, Register: reg}
+		api.NewWithExtras(reg, api.Extras{Notices: &notice.Service{Store: db, Register: reg, Files: files, Now: db.Now}}).Register(e.mux)
+		url := "/api/v1/cities/" + id(w.city.ID) + "/notice-rules"
+		r := e.do(t, e.actor(huanxin.RoleCommunity, w.commA), "GET", url, "")
+		if r.status != 200 || !strings.Contains(string(r.raw), `{"type":"plan","length":5,"unit":"working_days"}`) ||
+			!strings.Contains(string(r.raw), `"2026-10-10"`) {
+			t.Fatalf("default rules: %d %s", r.status, r.raw)
+		}
+		body := `{"minimums":[{"type":"plan","length":7,"unit":"working_days"},{"type":"general","length":2,"unit":"days"}],
+			"holidays":["2026-03-03","2026-03-03"],"workdays":["2026-03-07"]}`
+		e.do(t, e.actor(huanxin.RoleCommunity, w.commA), "PUT", url, body).wantError(t, 403, huanxin.EFORBIDDEN)
+		e.do(t, e.actor(huanxin.RoleBureau, w.distA), "PUT", url, body).wantError(t, 403, huanxin.EFORBIDDEN)
+		bureau := e.actor(huanxin.RoleBureau, w.city)
+		e.do(t, bureau, "PUT", url, `{"minimums":[{"type":"plan","length":91,"unit":"days"}],"holidays":["2026-3-3"],"workdays":[]}`).
+			wantError(t, 400, huanxin.EINVALID, "notice.min.plan", "notice.holidays")
+		e.do(t, bureau, "PUT", url, `{"minimums":[],"holidays":["2026-03-07"],"workdays":["2026-03-07"]}`).
+			wantError(t, 400, huanxin.EINVALID, "notice.workdays")
+		e.do(t, bureau, "PUT", url, `{"minimums":[{"type":"poster","length":1,"unit":"days"}],"holidays":[],"workdays":[]}`).
+			wantError(t, 400, huanxin.EINVALID, "minimums[0].type")
+		r = e.do(t, bureau, "PUT", url, body)
+		if r.status != 200 || !strings.Contains(string(r.raw), `"holidays":["2026-03-03"],"workdays":["2026-03-07"]`) ||
+			!strings.Contains(string(r.raw), `{"type":"vote","length":15,"unit":"days"}`) ||
+			!strings.Contains(string(r.raw), `{"type":"plan","length":7,"unit":"working_days"}`) {
+			t.Fatalf("set rules: %d %s", r.status, r.raw)
+		}
+		e.checkRequest(t, "PUT /api/v1/cities/{id}/notice-rules", body)
+
+		// A plan from Monday 2 March: Tuesday is now a holiday and Saturday a
+		// working day, so seven working days end on Tuesday 10 March.
+		officer := e.actor(huanxin.RoleCommunity, w.commA)
+		r = e.do(t, officer, "POST", "/api/v1/notices", `{"scope_kind":"estate","estate_id":`+id(w.estA.ID)+`,"type":"plan","title":"方案公示",
+			"publicity_start":"2026-03-02","publicity_end":"2026-03-09"}`)
+		nid := id(num(r.body["id"]))
+		r = e.do(t, officer, "POST", "/api/v1/notices/"+nid+"/publish", "")
+		r.wantError(t, 400, huanxin.EINVALID, "publicity_end")
+		if !strings.Contains(string(r.raw), "2026-03-10") {
+			t.Fatalf("earliest end: %s", r.raw)
+		}
 	})
 }

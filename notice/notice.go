@@ -166,11 +166,17 @@ type Store interface {
 	UpdateNotice(ctx context.Context, n *Notice) error
 	// SetNoticeStatus moves a notice from one status to another.
 	SetNoticeStatus(ctx context.Context, id int64, from, to Status) error
+	// PublishNotice publishes a draft and puts m into the inbox of the
+	// residents of its households in the same transaction (ECONFLICT when
+	// it is no longer a draft).
+	PublishNotice(ctx context.Context, n *Notice, m notify.Message) error
 	FindNotices(ctx context.Context, f Filter) ([]*Notice, error)
 	FindNoticeByID(ctx context.Context, s huanxin.Scope, id int64) (*Notice, error)
 
 	CreateNoticeObjection(ctx context.Context, o *Objection) error
-	AnswerNoticeObjection(ctx context.Context, o *Objection) error
+	// AnswerNoticeObjection stores the answer and puts m into the inbox
+	// of whoever raised the objection, in one transaction.
+	AnswerNoticeObjection(ctx context.Context, o *Objection, m notify.Message) error
 	NoticeObjections(ctx context.Context, noticeID int64) ([]Objection, error)
 
 	// AddReceipts records households reached (a household already
@@ -182,12 +188,6 @@ type Store interface {
 	// NotReached lists the households in a notice's scope without a
 	// receipt, by estate, building, stairwell, floor and room.
 	NotReached(ctx context.Context, n *Notice) ([]Household, error)
-}
-
-// Notifier puts messages into users' inboxes (notify.Service).
-type Notifier interface {
-	ToResidentsOfParts(ctx context.Context, partIDs []int64, m notify.Message) error
-	ToUsers(ctx context.Context, userIDs []int64, m notify.Message) error
 }
 
 // Files finds stored files (package file).
@@ -203,7 +203,6 @@ type Service struct {
 	Store    Store
 	Register *estate.Service
 	Files    Files
-	Notify   Notifier // nil: nobody is notified
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -459,7 +458,7 @@ func (s *Service) CheckPeriod(ctx context.Context, n *Notice) (time.Time, error)
 
 // Publish publishes a draft notice: its period must start today or later
 // and last at least the city's minimum for its type. The residents in
-// scope are notified.
+// scope get a message in their inboxes, queued in the same transaction.
 func (s *Service) Publish(ctx context.Context, id int64) (*Notice, error) {
 	_, n, err := s.run(ctx, id)
 	if err != nil {
@@ -474,21 +473,18 @@ func (s *Service) Publish(ctx context.Context, id int64) (*Notice, error) {
 	if _, err := s.CheckPeriod(ctx, n); err != nil {
 		return nil, err
 	}
-	if err := s.Store.SetNoticeStatus(ctx, n.ID, StatusDraft, StatusPublished); err != nil {
+	m := notify.Message{CityID: n.CityID, Kind: notify.KindNotice, Title: n.Title,
+		Body: fmt.Sprintf("公示期 %s 至 %s", n.PublicityStart.Format(time.DateOnly), n.PublicityEnd.Format(time.DateOnly)),
+		Link: "/notices/" + strconv.FormatInt(n.ID, 10)}
+	if err := m.Check(); err != nil {
+		return nil, err
+	}
+	// Published and queued together: the officer never sees a failure for
+	// a notice that is out, and no resident misses one that is.
+	if err := s.Store.PublishNotice(ctx, n, m); err != nil {
 		return nil, err
 	}
 	n.Status = StatusPublished
-	if s.Notify != nil {
-		parts, err := s.Store.NoticeParts(ctx, n)
-		if err == nil {
-			err = s.Notify.ToResidentsOfParts(ctx, parts, notify.Message{CityID: n.CityID, Kind: notify.KindNotice,
-				Title: n.Title, Body: fmt.Sprintf("公示期 %s 至 %s", n.PublicityStart.Format(time.DateOnly), n.PublicityEnd.Format(time.DateOnly)),
-				Link: "/notices/" + strconv.FormatInt(n.ID, 10)})
-		}
-		if err != nil {
-			return n, fmt.Errorf("notice %d published, but notifying residents failed: %w", n.ID, err)
-		}
-	}
 	return n, nil
 }
 
@@ -624,6 +620,11 @@ func (s *Service) Object(ctx context.Context, id int64, body string) (*Objection
 	if err != nil {
 		return nil, err
 	}
+	// The status first: a withdrawn notice takes no objections even within
+	// its dates.
+	if n.Status == StatusWithdrawn {
+		return nil, huanxin.Errorf(huanxin.EINVALID, "公告已撤回，不再受理异议 the notice has been withdrawn and takes no objections")
+	}
 	if !n.Open(s.now()) {
 		return nil, huanxin.Errorf(huanxin.EINVALID, "不在公示期内 the notice is not in its publicity period")
 	}
@@ -636,7 +637,7 @@ func (s *Service) Object(ctx context.Context, id int64, body string) (*Objection
 }
 
 // Answer records the officers' answer to an objection; the resident who
-// raised it is notified.
+// raised it gets a message, queued in the same transaction.
 func (s *Service) Answer(ctx context.Context, id, objectionID int64, answer string) (*Objection, error) {
 	a, n, err := s.run(ctx, id)
 	if err != nil {
@@ -659,14 +660,13 @@ func (s *Service) Answer(ctx context.Context, id, objectionID int64, answer stri
 		return nil, huanxin.Errorf(huanxin.ECONFLICT, "该异议已答复 the objection has already been answered")
 	}
 	o.Answer, o.AnsweredBy = answer, a.UserID
-	if err := s.Store.AnswerNoticeObjection(ctx, &o); err != nil {
+	m := notify.Message{CityID: o.CityID, Kind: notify.KindNotice, Title: "您的异议已有答复 your objection has been answered",
+		Link: "/notices/" + strconv.FormatInt(o.NoticeID, 10)}
+	if err := m.Check(); err != nil {
 		return nil, err
 	}
-	if s.Notify != nil {
-		if err := s.Notify.ToUsers(ctx, []int64{o.RaisedBy}, notify.Message{CityID: o.CityID, Kind: notify.KindNotice,
-			Title: "您的异议已有答复 your objection has been answered", Link: "/notices/" + strconv.FormatInt(o.NoticeID, 10)}); err != nil {
-			return &o, err
-		}
+	if err := s.Store.AnswerNoticeObjection(ctx, &o, m); err != nil {
+		return nil, err
 	}
 	return &o, nil
 }

@@ -151,8 +151,11 @@ func (s *Service) SetRules(ctx context.Context, cityID int64, r Rules) error {
 	if (a.Role != huanxin.RoleAdmin && a.Role != huanxin.RoleBureau) || !a.Scope.CoversPath(city.Path) || city.CityID != cityID {
 		return huanxin.Errorf(huanxin.EFORBIDDEN, "只有市级管理员或住建局可以修改全市公告规则 only city-wide administrators or housing bureaus may change the city's rules")
 	}
-	if _, err := RulesFrom(r.Settings()); err != nil {
+	// Read back from the settings: the dates sorted without repeats, each
+	// malformed value named.
+	checked, err := RulesFrom(r.Settings())
+	if err != nil {
 		return err
 	}
-	return s.Store.SetCitySettings(ctx, cityID, r.Settings(), a.UserID)
+	return s.Store.SetCitySettings(ctx, cityID, checked.Settings(), a.UserID)
 }

@@ -23,8 +23,9 @@ func actor(ctx context.Context) (*huanxin.Actor, error) {
 	return a, nil
 }
 
-// check trims a message and checks what every message needs.
-func check(m *Message) error {
+// Check trims a message and checks what every message needs; services
+// that queue messages in their own transaction (notices) call it first.
+func (m *Message) Check() error {
 	m.Title, m.Body, m.Link = strings.TrimSpace(m.Title), strings.TrimSpace(m.Body), strings.TrimSpace(m.Link)
 	if m.Kind == "" {
 		m.Kind = KindGeneral
@@ -45,7 +46,7 @@ func check(m *Message) error {
 // services on their own authority (no actor is needed); m.UserID is
 // ignored and m.CityID names the city the message is about.
 func (s *Service) ToUsers(ctx context.Context, userIDs []int64, m Message) error {
-	if err := check(&m); err != nil {
+	if err := m.Check(); err != nil {
 		return err
 	}
 	ids := slices.Clone(userIDs)
@@ -60,7 +61,7 @@ func (s *Service) ToUsers(ctx context.Context, userIDs []int64, m Message) error
 // ToResidentsOfParts puts a message into the inbox of every resident
 // account bound to an owner of any of the exclusive parts.
 func (s *Service) ToResidentsOfParts(ctx context.Context, partIDs []int64, m Message) error {
-	if err := check(&m); err != nil {
+	if err := m.Check(); err != nil {
 		return err
 	}
 	users, err := s.Store.ResidentsOfParts(ctx, partIDs)

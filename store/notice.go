@@ -8,6 +8,7 @@ import (
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/notice"
+	"github.com/huanxin/huanxin/notify"
 )
 
 // Entity names of notices in the audit ledger.
@@ -74,24 +75,41 @@ var noticeStamp = map[notice.Status]string{notice.StatusPublished: "published_at
 // SetNoticeStatus moves a notice from one status to another; ECONFLICT
 // when it is no longer in from.
 func (db *DB) SetNoticeStatus(ctx context.Context, id int64, from, to notice.Status) error {
+	return db.WithTx(ctx, func(tx *Tx) error { return tx.setNoticeStatus(id, from, to) })
+}
+
+// PublishNotice publishes a draft notice and, in the same transaction,
+// puts m into the inbox of every resident account bound to an owner of a
+// household in its scope: a notice is never published without its
+// messages queued for the dispatcher, nor the other way round.
+func (db *DB) PublishNotice(ctx context.Context, n *notice.Notice, m notify.Message) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec("UPDATE notices SET status = ?, updated = ?, "+noticeStamp[to]+" = ? WHERE id = ? AND status = ?",
-			to, micro(tx.now), micro(tx.now), id, from)
-		if err != nil {
+		if err := tx.setNoticeStatus(n.ID, notice.StatusDraft, notice.StatusPublished); err != nil {
 			return err
 		}
-		if k, _ := res.RowsAffected(); k != 1 {
-			if err := staleOrMissing(tx, "notices", id); huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
-				return err
-			}
-			return huanxin.Errorf(huanxin.ECONFLICT, "公告状态已被他人改变，请刷新 the notice's status was changed meanwhile; reload")
-		}
-		var city int64
-		if err := tx.queryRow("SELECT city_id FROM notices WHERE id = ?", id).Scan(&city); err != nil {
-			return err
-		}
-		return tx.Audit(city, audit.ActionUpdate, entityNotice, id, map[string]any{"from": from, "to": to}, string(from)+" -> "+string(to))
+		cond, args := partsOfNotice(n)
+		return tx.createMessagesFrom(m, `SELECT DISTINCT u.id FROM users u JOIN ownerships sh ON sh.owner_id = u.owner_id
+			JOIN parts p ON p.id = sh.part_id WHERE u.role = ? AND NOT u.disabled AND `+cond, append([]any{huanxin.RoleResident}, args...)...)
 	})
+}
+
+func (tx *Tx) setNoticeStatus(id int64, from, to notice.Status) error {
+	res, err := tx.exec("UPDATE notices SET status = ?, updated = ?, "+noticeStamp[to]+" = ? WHERE id = ? AND status = ?",
+		to, micro(tx.now), micro(tx.now), id, from)
+	if err != nil {
+		return err
+	}
+	if k, _ := res.RowsAffected(); k != 1 {
+		if err := staleOrMissing(tx, "notices", id); huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
+			return err
+		}
+		return huanxin.Errorf(huanxin.ECONFLICT, "公告状态已被他人改变，请刷新 the notice's status was changed meanwhile; reload")
+	}
+	var city int64
+	if err := tx.queryRow("SELECT city_id FROM notices WHERE id = ?", id).Scan(&city); err != nil {
+		return err
+	}
+	return tx.Audit(city, audit.ActionUpdate, entityNotice, id, map[string]any{"from": from, "to": to}, string(from)+" -> "+string(to))
 }
 
 const noticeCols = `x.id, x.city_id, x.scope_kind, x.jurisdiction_id, x.estate_id, x.jpath, x.type, x.title, x.body, x.attachments,
@@ -412,8 +430,9 @@ func (db *DB) CreateNoticeObjection(ctx context.Context, o *notice.Objection) er
 	})
 }
 
-// AnswerNoticeObjection stores the answer to an unanswered objection.
-func (db *DB) AnswerNoticeObjection(ctx context.Context, o *notice.Objection) error {
+// AnswerNoticeObjection stores the answer to an unanswered objection and,
+// in the same transaction, puts m into the inbox of whoever raised it.
+func (db *DB) AnswerNoticeObjection(ctx context.Context, o *notice.Objection, m notify.Message) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		res, err := tx.exec(`UPDATE notice_objections SET answer = ?, answered_by = ?, answered = ?
 			WHERE city_id = ? AND id = ? AND answered_by = 0`, o.Answer, o.AnsweredBy, micro(tx.now), o.CityID, o.ID)
@@ -424,7 +443,10 @@ func (db *DB) AnswerNoticeObjection(ctx context.Context, o *notice.Objection) er
 			return huanxin.Errorf(huanxin.ECONFLICT, "该异议已答复 the objection has already been answered")
 		}
 		o.Answered = tx.now
-		return tx.Audit(o.CityID, audit.ActionUpdate, entityNoticeObjection, o.ID, o, "answered")
+		if err := tx.Audit(o.CityID, audit.ActionUpdate, entityNoticeObjection, o.ID, o, "answered"); err != nil {
+			return err
+		}
+		return tx.createMessagesFrom(m, "SELECT id FROM users WHERE id = ?", o.RaisedBy)
 	})
 }
 

@@ -18,6 +18,16 @@ func TestNoticeStore(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor)
 		w := mustWorld(t, db)
+		res := &account.User{Username: "res", Name: "张三", Role: huanxin.RoleResident, OwnerID: w.owner.ID}
+		if err := db.CreateUser(ctx, res, "x"); err != nil {
+			t.Fatal(err)
+		}
+		unread := func(want int) {
+			t.Helper()
+			if n, err := db.Unread(ctx, res.ID); err != nil || n != want {
+				t.Fatalf("resident's unread messages: %d %v, want %d", n, err, want)
+			}
+		}
 		start, _ := notice.ParseDay("2026-03-02")
 		n := &notice.Notice{CityID: w.city.ID, ScopeKind: notice.ScopeBuildings, EstateID: w.estA.ID, BuildingIDs: []int64{w.part.BuildingID},
 			Path: w.commA.Path, Type: notice.TypePlan, Title: "改造方案公示", Body: "一\n\n二", PublicityStart: start,
@@ -37,12 +47,17 @@ func TestNoticeStore(t *testing.T) {
 		if ns, err := db.FindNotices(ctx, mine); err != nil || len(ns) != 0 {
 			t.Fatalf("draft seen by a resident: %v %v", ns, err)
 		}
-		if err := db.SetNoticeStatus(ctx, n.ID, notice.StatusDraft, notice.StatusPublished); err != nil {
+		// Publishing queues the residents' messages in the same
+		// transaction: a second publication fails and queues nothing.
+		m := notify.Message{CityID: w.city.ID, Kind: notify.KindNotice, Title: n.Title, Link: "/notices/1"}
+		if err := db.PublishNotice(ctx, n, m); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetNoticeStatus(ctx, n.ID, notice.StatusDraft, notice.StatusPublished); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
+		unread(1)
+		if err := db.PublishNotice(ctx, n, m); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
 			t.Fatalf("publishing twice: %v", err)
 		}
+		unread(1)
 		if err := db.UpdateNotice(ctx, n); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
 			t.Fatalf("editing a published notice: %v", err)
 		}
@@ -88,17 +103,20 @@ func TestNoticeStore(t *testing.T) {
 		}
 
 		// Objections while published, answered once.
-		o := &notice.Objection{CityID: w.city.ID, NoticeID: n.ID, RaisedBy: 8, Name: "张三", Body: "不同意"}
+		o := &notice.Objection{CityID: w.city.ID, NoticeID: n.ID, RaisedBy: res.ID, Name: "张三", Body: "不同意"}
 		if err := db.CreateNoticeObjection(ctx, o); err != nil || o.ID == 0 {
 			t.Fatal(err)
 		}
 		o.Answer, o.AnsweredBy = "已研究", 1
-		if err := db.AnswerNoticeObjection(ctx, o); err != nil {
+		m.Title = "您的异议已有答复"
+		if err := db.AnswerNoticeObjection(ctx, o, m); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.AnswerNoticeObjection(ctx, o); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
+		unread(2)
+		if err := db.AnswerNoticeObjection(ctx, o, m); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
 			t.Fatalf("second answer: %v", err)
 		}
+		unread(2)
 		if os, err := db.NoticeObjections(ctx, n.ID); err != nil || len(os) != 1 || os[0].Answer != "已研究" || os[0].Answered.IsZero() {
 			t.Fatalf("objections: %+v %v", os, err)
 		}

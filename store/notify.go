@@ -31,6 +31,24 @@ func (db *DB) CreateMessages(ctx context.Context, userIDs []int64, m notify.Mess
 	})
 }
 
+// createMessagesFrom stores one message per user ID the query users
+// (selecting one column, id) returns, in the transaction of the write that
+// causes them, audited as one entry with their number.
+func (tx *Tx) createMessagesFrom(m notify.Message, users string, args ...any) error {
+	res, err := tx.exec(`INSERT INTO messages (city_id, user_id, kind, title, body, link, created)
+		SELECT CAST(? AS BIGINT), r.id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)
+		FROM (`+users+`) r`, append([]any{m.CityID, m.Kind, m.Title, m.Body, m.Link, micro(tx.now)}, args...)...)
+	if err != nil {
+		return err
+	}
+	k, err := res.RowsAffected()
+	if err != nil || k == 0 {
+		return err
+	}
+	return tx.Audit(m.CityID, audit.ActionCreate, entityMessage, 0, map[string]any{"users": k, "kind": m.Kind,
+		"title": m.Title, "link": m.Link}, string(m.Kind))
+}
+
 // ResidentsOfParts returns the enabled resident accounts bound to an owner
 // of any of the parts, by ID.
 func (db *DB) ResidentsOfParts(ctx context.Context, partIDs []int64) ([]int64, error) {

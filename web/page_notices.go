@@ -112,6 +112,14 @@ func (p *Pages) noticeCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	err := error(huanxin.Invalid("输入有误 invalid input", bad...))
 	if len(bad) == 0 {
+		// The attachment is stored as a file of the estate first; the
+		// service checks that it belongs to the notice's scope.
+		var fid int64
+		if fid, err = p.storeUpload(r, n.EstateID, "attachment"); err == nil && fid != 0 {
+			n.Attachments = []int64{fid}
+		}
+	}
+	if err == nil {
 		err = p.Notices.Create(r.Context(), n)
 	}
 	switch {
@@ -235,6 +243,69 @@ func (p *Pages) noticeMove(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		redirect(w, r, "/notices/"+strconv.FormatInt(id, 10), "notice_"+r.PathValue("action"))
+	case huanxin.ErrorCode(err) == huanxin.EINVALID:
+		p.showNotice(w, r, http.StatusBadRequest, "", huanxin.ErrorFields(err), huanxin.ErrorMessage(err))
+	default:
+		p.fail(w, r, err)
+	}
+}
+
+// noticeAttach adds an uploaded file to a draft notice's attachments.
+func (p *Pages) noticeAttach(w http.ResponseWriter, r *http.Request) {
+	if !p.noticesOn(w, r) {
+		return
+	}
+	id, err := pathID(r)
+	if err == nil {
+		_, err = p.Notices.Update(r.Context(), id, func(n *notice.Notice) error {
+			fid, err := p.storeUpload(r, n.EstateID, "attachment")
+			if err == nil && fid == 0 {
+				err = huanxin.Invalid("请选择文件 choose a file", huanxin.FieldError{Field: "attachment", Message: "必填 required"})
+			}
+			n.Attachments = append(n.Attachments, fid)
+			return err
+		})
+	}
+	switch {
+	case err == nil:
+		redirect(w, r, "/notices/"+strconv.FormatInt(id, 10)+"#attachments", "attachment_added")
+	case huanxin.ErrorCode(err) == huanxin.EINVALID:
+		p.showNotice(w, r, http.StatusBadRequest, "", huanxin.ErrorFields(err), huanxin.ErrorMessage(err))
+	default:
+		p.fail(w, r, err)
+	}
+}
+
+// noticePeriod changes a draft's publicity period, as the officer does
+// after publishing was refused for a period shorter than the city's
+// minimum.
+func (p *Pages) noticePeriod(w http.ResponseWriter, r *http.Request) {
+	if !p.noticesOn(w, r) {
+		return
+	}
+	id, err := pathID(r)
+	if err == nil {
+		_, err = p.Notices.Update(r.Context(), id, func(n *notice.Notice) error {
+			var bad []huanxin.FieldError
+			for _, d := range []struct {
+				field, v string
+				dst      *time.Time
+			}{{"publicity_start", r.PostFormValue("start"), &n.PublicityStart}, {"publicity_end", r.PostFormValue("end"), &n.PublicityEnd}} {
+				t, ok := notice.ParseDay(d.v)
+				if !ok {
+					bad = append(bad, huanxin.FieldError{Field: d.field, Message: "须为 YYYY-MM-DD 日期 must be a date"})
+				}
+				*d.dst = t
+			}
+			if len(bad) > 0 {
+				return huanxin.Invalid("输入有误 invalid input", bad...)
+			}
+			return nil
+		})
+	}
+	switch {
+	case err == nil:
+		redirect(w, r, "/notices/"+strconv.FormatInt(id, 10), "notice_saved")
 	case huanxin.ErrorCode(err) == huanxin.EINVALID:
 		p.showNotice(w, r, http.StatusBadRequest, "", huanxin.ErrorFields(err), huanxin.ErrorMessage(err))
 	default:
