@@ -254,6 +254,7 @@ type Base struct {
 	Scopes   []ScopeOption  // jurisdiction switcher options; empty hides it
 	Path     string         // current request path and query, where /lang and /scope return to
 	Unread   int            // unread inbox messages, shown in the header
+	Big      bool           // large-text (适老化) mode, chosen with the hx_big cookie (page_bigtext.go)
 }
 
 // ScopeOption is one jurisdiction in the switcher, in tree order; Depth
