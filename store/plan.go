@@ -39,7 +39,7 @@ func linesOrEmpty(ls []plan.Line) []plan.Line {
 	return ls
 }
 
-const planCols = `x.id, x.city_id, x.estate_id, x.title, x.status, x.version, x.returned_reason, x.decision_id, x.created_by,
+const planCols = `x.id, x.city_id, x.estate_id, x.title, x.status, x.version, x.returned_reason, x.decision_id, x.notice_id, x.created_by,
 	x.created, x.updated, v.lines`
 
 func (db *DB) findPlans(ctx context.Context, w where) ([]*plan.Plan, error) {
@@ -53,7 +53,7 @@ func (db *DB) findPlans(ctx context.Context, w where) ([]*plan.Plan, error) {
 	for rows.Next() {
 		p := new(plan.Plan)
 		var lines string
-		if err := rows.Scan(&p.ID, &p.CityID, &p.EstateID, &p.Title, &p.Status, &p.Version, &p.ReturnedReason, &p.DecisionID,
+		if err := rows.Scan(&p.ID, &p.CityID, &p.EstateID, &p.Title, &p.Status, &p.Version, &p.ReturnedReason, &p.DecisionID, &p.NoticeID,
 			&p.CreatedBy, stamp{&p.Created}, stamp{&p.Updated}, &lines); err != nil {
 			return nil, err
 		}
@@ -241,16 +241,24 @@ func (db *DB) AddSignOff(ctx context.Context, id int64, so *plan.SignOff) error 
 	})
 }
 
-// SetPlanDecision links the owners' decision created from a plan.
-func (db *DB) SetPlanDecision(ctx context.Context, id, decisionID int64) error {
+// LinkPlan records the owners' decision created from a plan, or the
+// notice that publishes it for comments (the non-zero one of each).
+func (db *DB) LinkPlan(ctx context.Context, id int64, l plan.Link) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		city, _, _, err := tx.lockPlan(db, id)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec("UPDATE plans SET decision_id = ?, updated = ? WHERE id = ?", decisionID, micro(tx.now), id); err != nil {
-			return err
+		if l.DecisionID != 0 {
+			if _, err := tx.exec("UPDATE plans SET decision_id = ?, updated = ? WHERE id = ?", l.DecisionID, micro(tx.now), id); err != nil {
+				return err
+			}
 		}
-		return tx.Audit(city, audit.ActionUpdate, entityPlan, id, map[string]int64{"decision_id": decisionID}, "decision")
+		if l.NoticeID != 0 {
+			if _, err := tx.exec("UPDATE plans SET notice_id = ?, updated = ? WHERE id = ?", l.NoticeID, micro(tx.now), id); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(city, audit.ActionUpdate, entityPlan, id, l, "link")
 	})
 }

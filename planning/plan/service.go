@@ -12,6 +12,7 @@ import (
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/notice"
 	"github.com/huanxin/huanxin/planning"
 )
 
@@ -30,9 +31,17 @@ type Plan struct {
 	SignOffs       []SignOff
 	ReturnedReason string
 	DecisionID     int64 // the owners' decision created from the plan, 0 if none
+	NoticeID       int64 // the notice publishing it for comments (公示), 0 if none
 	CreatedBy      int64
 	Created        time.Time
 	Updated        time.Time
+}
+
+// Link is what a plan leads to: the owners' decision on it, the notice
+// that publishes it for residents' comments.
+type Link struct {
+	DecisionID int64
+	NoticeID   int64
 }
 
 // SignOff is a department's or utility company's approval of an item of
@@ -87,8 +96,9 @@ type Store interface {
 	PlanSteps(ctx context.Context, id int64) ([]Step, error)
 	// AddSignOff records a sign-off.
 	AddSignOff(ctx context.Context, id int64, so *SignOff) error
-	// SetPlanDecision links the owners' decision created from a plan.
-	SetPlanDecision(ctx context.Context, id, decisionID int64) error
+	// LinkPlan records the owners' decision created from a plan or the
+	// notice publishing it (the non-zero ones).
+	LinkPlan(ctx context.Context, id int64, l Link) error
 }
 
 // Service runs renovation plans. Officers of the estate's jurisdiction
@@ -99,6 +109,8 @@ type Service struct {
 	Register  *estate.Service
 	Catalogue *planning.CatalogueService
 	Decisions *decision.Service
+	// Notices publishes plans for residents' comments.
+	Notices *notice.Service
 	// Needs returns the needs the latest survey of an estate shows (for
 	// omissions); nil when surveys are not wired.
 	Needs func(ctx context.Context, estateID int64) ([]Need, error)
@@ -572,5 +584,42 @@ func (s *Service) CreateDecision(ctx context.Context, id int64, noticeDays int) 
 	if err := s.Decisions.Create(ctx, d); err != nil {
 		return nil, err
 	}
-	return d, s.Store.SetPlanDecision(ctx, p.ID, d.ID)
+	return d, s.Store.LinkPlan(ctx, p.ID, Link{DecisionID: d.ID})
+}
+
+// PublishForComments publishes a plan under approval or approved for the
+// residents' comments (公示) from today to the end day, as a notice of the
+// estate of type plan: residents object on the notice and officers answer
+// there; the city's minimum publicity period applies. A plan is published
+// once; the notice is kept on the plan.
+func (s *Service) PublishForComments(ctx context.Context, id int64, end time.Time) (*notice.Notice, error) {
+	if _, err := officer(ctx); err != nil {
+		return nil, err
+	}
+	r, err := s.Review(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case r.Status == Draft:
+		return nil, huanxin.Errorf(huanxin.EINVALID, "方案提交审核后才能公示 publish a plan for comments once it is submitted")
+	case r.NoticeID != 0:
+		return nil, huanxin.Errorf(huanxin.ECONFLICT, "方案已经公示 the plan has already been published for comments")
+	}
+	var body strings.Builder
+	body.WriteString("《" + r.Title + "》（第" + strconv.Itoa(r.Version) + "版）现予公示，总投资 " + r.Totals.Total.String() + " 元。\n\n")
+	for _, l := range r.Lines {
+		t, _ := l.Total()
+		body.WriteString("· " + l.Name + "：" + t.String() + " 元（第" + strconv.Itoa(l.Phase) + "期）\n")
+	}
+	body.WriteString("\n方案详情：/plans/" + strconv.FormatInt(r.ID, 10) + "\n\n公示期内如有意见，请在本公示下提出，我们将逐条答复。")
+	n := &notice.Notice{ScopeKind: notice.ScopeEstate, EstateID: r.EstateID, Type: notice.TypePlan,
+		Title: "改造方案公示：" + r.Title, Body: body.String(), PublicityStart: time.Now(), PublicityEnd: end}
+	if err := s.Notices.Create(ctx, n); err != nil {
+		return nil, err
+	}
+	if n, err = s.Notices.Publish(ctx, n.ID); err != nil {
+		return nil, err
+	}
+	return n, s.Store.LinkPlan(ctx, r.ID, Link{NoticeID: n.ID})
 }

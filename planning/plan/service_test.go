@@ -2,12 +2,16 @@ package plan_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/decision"
+	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/internal/testdb"
 	"github.com/huanxin/huanxin/internal/testworld"
+	"github.com/huanxin/huanxin/notice"
 	"github.com/huanxin/huanxin/planning"
 	"github.com/huanxin/huanxin/planning/plan"
 	"github.com/huanxin/huanxin/store"
@@ -165,6 +169,40 @@ func TestOmissionsFromSurveys(t *testing.T) {
 		r, err := w.svc.Review(w.Community, p.ID)
 		if err != nil || len(r.Omissions) != 1 || r.Omissions[0].ItemCode != "I02" {
 			t.Fatalf("omissions %+v %v", r, err)
+		}
+	})
+}
+
+func TestPublishForComments(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		files := &file.Service{Store: db, Register: w.Register}
+		notices := &notice.Service{Store: db, Register: w.Register, Files: files}
+		w.svc.Notices = notices
+		p, err := w.svc.Create(w.Community, w.Estate.ID, "屋面改造")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.SetLines(w.Community, p.ID, []plan.LineInput{{ItemCode: "B14", Quantity: 100000, UnitCost: 15000, Phase: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		end := time.Now().AddDate(0, 0, 14)
+		if _, err := w.svc.PublishForComments(w.Community, p.ID, end); huanxin.ErrorCode(err) != huanxin.EINVALID {
+			t.Fatalf("a draft published: %v", err)
+		}
+		if err := w.svc.Submit(w.Community, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		n, err := w.svc.PublishForComments(w.Community, p.ID, end)
+		if err != nil || n.Type != notice.TypePlan || n.Status != notice.StatusPublished || n.EstateID != w.Estate.ID ||
+			!strings.Contains(n.Body, "屋面修缮：150000.00 元") {
+			t.Fatalf("notice %+v %v", n, err)
+		}
+		if got, _ := w.svc.Get(w.Community, p.ID); got.NoticeID != n.ID {
+			t.Fatalf("plan not linked: %+v", got)
+		}
+		if _, err := w.svc.PublishForComments(w.Community, p.ID, end); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
+			t.Fatalf("published twice: %v", err)
 		}
 	})
 }
