@@ -76,8 +76,14 @@ func (s *Service) Get(ctx context.Context, planID int64) (*Funding, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.of(p, lines)
+}
+
+// of is the funding of a plan with its lines.
+func (s *Service) of(p *plan.Plan, lines []Line) (*Funding, error) {
 	SortLines(p.Lines, lines)
 	f := &Funding{Plan: p, Lines: lines}
+	var err error
 	if f.Covers, f.Total, err = Coverage(p.Lines, lines); err != nil {
 		return nil, err
 	}

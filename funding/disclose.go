@@ -1,0 +1,93 @@
+package funding
+
+import (
+	"context"
+	"slices"
+
+	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/planning"
+)
+
+// SourceSum is the money of one source over an estate's plans, counted at
+// each status as Coverage counts it (paid money was also committed).
+type SourceSum struct {
+	Source   string
+	ByStatus map[Status]huanxin.Money
+}
+
+// Disclosure is what the residents of an estate are shown of its money:
+// each funded plan with its items' cost, funding and gap, the sources'
+// money by status, the totals, and the reader's own shares.
+type Disclosure struct {
+	Estate  *estate.Estate
+	Plans   []*Funding // plans with at least one funding line, oldest first
+	Sources []SourceSum
+	Total   Cover
+	Mine    []*Statement
+}
+
+// Disclose returns the disclosure of an estate to anyone who sees the
+// estate: its residents and the officers in scope.
+func (s *Shares) Disclose(ctx context.Context, estateID int64) (*Disclosure, error) {
+	e, err := s.Funding.Register.Estates().Get(ctx, estateID)
+	if err != nil {
+		return nil, err
+	}
+	plans, err := s.Funding.Plans.List(ctx, estateID)
+	if err != nil {
+		return nil, err
+	}
+	d := &Disclosure{Estate: e, Total: Cover{BySource: map[string]huanxin.Money{}, ByStatus: map[Status]huanxin.Money{}}}
+	sums := map[string]map[Status]huanxin.Money{}
+	for _, p := range plans {
+		lines, err := s.Funding.Store.FundingLines(ctx, p.CityID, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		f, err := s.Funding.of(p, lines)
+		if err != nil {
+			return nil, err
+		}
+		d.Plans = append(d.Plans, f)
+		for _, l := range lines {
+			if l.Withdrawn {
+				continue
+			}
+			if sums[l.Source] == nil {
+				sums[l.Source] = map[Status]huanxin.Money{}
+			}
+			for _, st := range Statuses[:slices.Index(Statuses, l.Status)+1] {
+				sums[l.Source][st] += l.Amount
+			}
+		}
+		d.Total.Cost += f.Total.Cost
+		d.Total.Gap += f.Total.Gap
+		d.Total.Surplus += f.Total.Surplus
+		for k, v := range f.Total.BySource {
+			d.Total.BySource[k] += v
+		}
+		for k, v := range f.Total.ByStatus {
+			d.Total.ByStatus[k] += v
+		}
+	}
+	slices.SortStableFunc(d.Plans, func(a, b *Funding) int { return a.Plan.Created.Compare(b.Plan.Created) })
+	for _, t := range planning.SourceTypes {
+		if m := sums[t.Key]; m != nil {
+			d.Sources = append(d.Sources, SourceSum{Source: t.Key, ByStatus: m})
+		}
+	}
+	mine, err := s.Mine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range mine {
+		if st.Run.EstateID == estateID {
+			d.Mine = append(d.Mine, st)
+		}
+	}
+	return d, nil
+}
