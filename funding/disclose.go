@@ -2,11 +2,13 @@ package funding
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/planning"
+	"github.com/huanxin/huanxin/planning/plan"
 )
 
 // SourceSum is the money of one source over an estate's plans, counted at
@@ -28,8 +30,19 @@ type Disclosure struct {
 }
 
 // Disclose returns the disclosure of an estate to anyone who sees the
-// estate: its residents and the officers in scope.
+// estate: its residents and the officers in scope. Residents reload it
+// often, so it is kept per estate and reader until the next write; the
+// caller must not change it.
 func (s *Shares) Disclose(ctx context.Context, estateID int64) (*Disclosure, error) {
+	a := huanxin.ActorFromContext(ctx)
+	if a == nil {
+		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
+	}
+	key := fmt.Sprint(estateID, a.UserID, a.Role, a.OnBehalfOf, a.Scope)
+	return s.Store.CachedDisclosure(key, func() (*Disclosure, error) { return s.disclose(ctx, estateID) })
+}
+
+func (s *Shares) disclose(ctx context.Context, estateID int64) (*Disclosure, error) {
 	e, err := s.Funding.Register.Estates().Get(ctx, estateID)
 	if err != nil {
 		return nil, err
@@ -80,14 +93,10 @@ func (s *Shares) Disclose(ctx context.Context, estateID int64) (*Disclosure, err
 			d.Sources = append(d.Sources, SourceSum{Source: t.Key, ByStatus: m})
 		}
 	}
-	mine, err := s.Mine(ctx)
-	if err != nil {
-		return nil, err
+	known := make(map[int64]*plan.Plan, len(plans))
+	for _, p := range plans {
+		known[p.ID] = p
 	}
-	for _, st := range mine {
-		if st.Run.EstateID == estateID {
-			d.Mine = append(d.Mine, st)
-		}
-	}
-	return d, nil
+	d.Mine, err = s.mine(ctx, known, estateID)
+	return d, err
 }

@@ -103,6 +103,10 @@ type ShareStore interface {
 	CreateSharePayment(ctx context.Context, p *Payment) error
 	// SharePayments lists the payments of a plan's item ("" the whole plan).
 	SharePayments(ctx context.Context, cityID, planID int64, itemCode string) ([]Payment, error)
+	// CachedDisclosure returns the disclosure kept under key, or loads
+	// and keeps it until the next write of the process (or a few seconds,
+	// for writes of other servers).
+	CachedDisclosure(key string, load func() (*Disclosure, error)) (*Disclosure, error)
 }
 
 // Shares splits the owners' money of plans among the exclusive parts and
@@ -364,6 +368,12 @@ func (s *Shares) Statement(ctx context.Context, runID, partID int64) (*Statement
 // Mine lists the statements of the actor's own parts in every run of the
 // plans they see: a resident's shares.
 func (s *Shares) Mine(ctx context.Context) ([]*Statement, error) {
+	return s.mine(ctx, map[int64]*plan.Plan{}, 0)
+}
+
+// mine lists the actor's statements, of one estate's runs only when
+// estateID is not 0, looking plans up in known first.
+func (s *Shares) mine(ctx context.Context, known map[int64]*plan.Plan, estateID int64) ([]*Statement, error) {
 	a := huanxin.ActorFromContext(ctx)
 	if a == nil {
 		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
@@ -376,16 +386,18 @@ func (s *Shares) Mine(ctx context.Context) ([]*Statement, error) {
 		return nil, err
 	}
 	var out []*Statement
-	plans := map[int64]*plan.Plan{}
 	for _, run := range runs {
-		p, ok := plans[run.PlanID]
+		if estateID != 0 && run.EstateID != estateID {
+			continue
+		}
+		p, ok := known[run.PlanID]
 		if !ok {
 			if p, err = s.Funding.Plans.Get(ctx, run.PlanID); huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
 				continue
 			} else if err != nil {
 				return nil, err
 			}
-			plans[run.PlanID] = p
+			known[run.PlanID] = p
 		}
 		run.ItemName = itemName(p, run.ItemCode)
 		pays, err := s.Store.SharePayments(ctx, run.CityID, run.PlanID, run.ItemCode)

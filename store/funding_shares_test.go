@@ -98,6 +98,26 @@ func TestShareRunsStore(t *testing.T) {
 		if b, _, err := db.VerifyAudit(ctx); err != nil || b != nil {
 			t.Fatalf("audit: %+v %v", b, err)
 		}
+
+		// A disclosure is kept until the next write.
+		loads := 0
+		load := func() (*funding.Disclosure, error) {
+			loads++
+			return &funding.Disclosure{Total: funding.Cover{Cost: huanxin.Money(loads)}}, nil
+		}
+		d1, _ := db.CachedDisclosure("k", load)
+		d2, _ := db.CachedDisclosure("k", load)
+		other, _ := db.CachedDisclosure("other reader", load)
+		if loads != 2 || d1.Total.Cost != 1 || d2.Total.Cost != 1 || other.Total.Cost != 2 {
+			t.Fatalf("cached: %d loads, %v %v %v", loads, d1.Total.Cost, d2.Total.Cost, other.Total.Cost)
+		}
+		pay.Receipt, pay.ID = "R-2", 0
+		if err := db.CreateSharePayment(ctx, &pay); err != nil {
+			t.Fatal(err)
+		}
+		if d3, _ := db.CachedDisclosure("k", load); loads != 3 || d3.Total.Cost != 3 {
+			t.Fatalf("after a write: %d loads", loads)
+		}
 	})
 }
 
