@@ -118,7 +118,6 @@ func permille(n, d int64) string {
 type Collection struct {
 	Run       *ShareRun
 	Paid      map[int64]huanxin.Money
-	Payments  []Payment
 	Buildings []Rate
 	Total     Rate
 	Unpaid    []Statement
@@ -138,7 +137,7 @@ func (s *Shares) Collection(ctx context.Context, runID int64) (*Collection, erro
 	if err != nil {
 		return nil, err
 	}
-	c := &Collection{Run: run, Paid: map[int64]huanxin.Money{}, Payments: pays}
+	c := &Collection{Run: run, Paid: map[int64]huanxin.Money{}}
 	for _, py := range pays {
 		c.Paid[py.PartID] += py.Amount
 	}

@@ -333,11 +333,12 @@ func (s *Shares) Run(ctx context.Context, id int64) (*ShareRun, *plan.Plan, erro
 // Statement is one part's share of a run: what a dwelling's owner is
 // given (and can print).
 type Statement struct {
-	Run  *ShareRun
-	Plan *plan.Plan
-	Row  ShareRow
-	Paid huanxin.Money
-	Due  huanxin.Money // Amount − Paid, never below 0
+	Run      *ShareRun
+	Plan     *plan.Plan
+	Row      ShareRow
+	Payments []Payment // the part's payments for the plan's item, oldest first
+	Paid     huanxin.Money
+	Due      huanxin.Money // Amount − Paid, never below 0
 }
 
 // Statement returns the statement of a part in a run, for officers who see
@@ -359,6 +360,7 @@ func (s *Shares) Statement(ctx context.Context, runID, partID int64) (*Statement
 	for _, py := range pays {
 		if py.PartID == partID {
 			st.Paid += py.Amount
+			st.Payments = append(st.Payments, py)
 		}
 	}
 	st.Due = max(st.Row.Amount-st.Paid, 0)

@@ -149,7 +149,7 @@ func TestFundingPages(t *testing.T) {
 		// The owner: their statement, not the neighbour's, and not the run.
 		rec, body = f.do(t, owner, "GET", "/shares/"+run+"/parts/"+third, nil)
 		wantStatus(t, rec, body, http.StatusOK)
-		wantContains(t, body, "电梯新村 居民出资分摊通知单", "3幢1单元301室", "第3层，建筑面积 80.00 平方米", "2/3 × 300,000.01 = 200,000.01 元", "已缴清")
+		wantContains(t, body, "电梯新村 居民出资分摊通知单", "3幢1单元301室", "第3层，建筑面积 80.00 平方米", "2/3 × 300,000.01 = 200,000.01 元", "已缴清", "<td>2026-03-02</td><td>SJ-001</td>")
 		rec, body = f.do(t, owner, "GET", "/shares/"+run+"/parts/"+strconv.FormatInt(parts[1].ID, 10), nil)
 		wantStatus(t, rec, body, http.StatusNotFound)
 		rec, body = f.do(t, owner, "GET", "/shares/"+run, nil)
