@@ -84,7 +84,7 @@ func TestFundingEndToEnd(t *testing.T) {
 	if got := text(officer, t, "#rate-households"); !strings.HasPrefix(got, "0 / ") {
 		t.Fatalf("rate: %q\n%s", got, text(officer, t, "main"))
 	}
-	if got := text(officer, t, "main"); !strings.Contains(got, "按楼层系数分摊") || !strings.Contains(got, "210,000.00") {
+	if got := text(officer, t, "main"); !strings.Contains(got, "按楼层系数") || !strings.Contains(got, "210,000.00") {
 		t.Fatalf("run page: %s", got)
 	}
 

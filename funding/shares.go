@@ -2,7 +2,6 @@ package funding
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -418,44 +417,4 @@ func (s *Shares) mine(ctx context.Context, known map[int64]*plan.Plan, estateID 
 		}
 	}
 	return out, nil
-}
-
-// Describe says the rule in words for statements, e.g. "按面积分摊 by area;
-// 尾差：最大余额法 …".
-func (r ShareRule) Describe() string {
-	var b strings.Builder
-	b.WriteString(basisName(r.Basis))
-	switch r.Basis {
-	case share.Mix:
-		for _, k := range slices.Sorted(maps.Keys(r.Portions)) {
-			fmt.Fprintf(&b, "；%s %s", basisName(k), r.Portions[k])
-		}
-	}
-	if len(r.Coefficients) > 0 && (r.Basis != share.Mix || r.Portions[share.ByFloorCoefficient] != "" || r.Portions[share.ByFloorCoefficientArea] != "") {
-		b.WriteString("；楼层系数 floor coefficients")
-		for _, f := range slices.Sorted(maps.Keys(r.Coefficients)) {
-			fmt.Fprintf(&b, " %d层=%s", f, r.Coefficients[f])
-		}
-	}
-	rule, opt, err := r.Rule()
-	if err == nil && rule.Basis != "" {
-		b.WriteString("；尾差 remainder: " + opt.Remainder.String())
-	}
-	return b.String()
-}
-
-func basisName(b share.Basis) string {
-	switch b {
-	case share.ByArea:
-		return "按建筑面积分摊 by floor area"
-	case share.ByFloorCoefficient:
-		return "按楼层系数分摊 by floor coefficient"
-	case share.ByFloorCoefficientArea:
-		return "按楼层系数×面积分摊 by floor coefficient × area"
-	case share.Equal:
-		return "按户均摊 equal per part"
-	case share.Mix:
-		return "混合分摊 mix"
-	}
-	return string(b)
 }

@@ -17,6 +17,7 @@ type runPage struct {
 	Base
 	C        *funding.Collection
 	PlanName string
+	RuleText string
 	CanEdit  bool
 	Parts    []option // the parts that still owe, for the payment form
 	Form     payForm
@@ -89,6 +90,7 @@ func (p *Pages) renderRun(w http.ResponseWriter, r *http.Request, status int, f 
 		return
 	}
 	pg := &runPage{Base: p.base(r, "shares.run"), C: c, CanEdit: canEdit(r), Form: f}
+	pg.RuleText = shareRuleText(c.Run.Rule, pg.Lang)
 	if pl, err := p.Funding.Plans.Get(r.Context(), c.Run.PlanID); err == nil {
 		pg.PlanName = pl.Title
 	}

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"cmp"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,7 +23,7 @@ type sharesPage struct {
 	Base
 	Plan        *plan.Plan
 	Estate      *estate.Estate
-	Runs        []*funding.ShareRun
+	Runs        []shareRunRow
 	CanEdit     bool
 	ItemOptions []option
 	Bases       []option
@@ -40,6 +43,36 @@ type floorField struct {
 // portionField is the weight of one basis in a mix as entered.
 type portionField struct {
 	Basis, Label, Value string
+}
+
+// shareRuleText says a split's rule in the page's language: the basis, a
+// mix's weights, the floor coefficients and the remainder rule.
+func shareRuleText(r funding.ShareRule, l string) string {
+	parts := []string{i18n.T(l, "shares.basis."+string(r.Basis))}
+	floors := r.Basis == share.ByFloorCoefficient || r.Basis == share.ByFloorCoefficientArea
+	if r.Basis == share.Mix {
+		for _, b := range funding.ShareBases {
+			if v := r.Portions[b]; v != "" {
+				parts = append(parts, i18n.T(l, "shares.basis."+string(b))+" "+v)
+				floors = floors || b == share.ByFloorCoefficient || b == share.ByFloorCoefficientArea
+			}
+		}
+	}
+	if floors {
+		var cs []string
+		for _, f := range slices.Sorted(maps.Keys(r.Coefficients)) {
+			cs = append(cs, i18n.T(l, "shares.floor", f)+" "+r.Coefficients[f])
+		}
+		parts = append(parts, i18n.T(l, "shares.coefficients")+" "+strings.Join(cs, "，"))
+	}
+	rem := cmp.Or(r.Remainder, funding.RemainderLargest)
+	return strings.Join(append(parts, i18n.T(l, "shares.remainder")+" "+i18n.T(l, "shares.remainder."+rem)), "；")
+}
+
+// shareRunRow is a run in the list with its rule in words.
+type shareRunRow struct {
+	*funding.ShareRun
+	RuleText string
 }
 
 // sharesForm reads the split form: the floor coefficients and the mix's
@@ -125,12 +158,16 @@ func (p *Pages) renderShares(w http.ResponseWriter, r *http.Request, status int,
 	}
 	pg := &sharesPage{Base: p.base(r, "shares.title"), Plan: f.Plan, CanEdit: canEdit(r)}
 	l := pg.Lang
+	var runs []*funding.ShareRun
 	if pg.Estate, err = p.Reg.Estates().Get(ctx, f.Plan.EstateID); err == nil {
-		pg.Runs, err = p.Shares.Runs(ctx, id)
+		runs, err = p.Shares.Runs(ctx, id)
 	}
 	if err != nil {
 		p.fail(w, r, err)
 		return
+	}
+	for _, run := range runs {
+		pg.Runs = append(pg.Runs, shareRunRow{ShareRun: run, RuleText: shareRuleText(run.Rule, l)})
 	}
 	if failed != nil {
 		pg.Message, pg.Errors = huanxin.ErrorMessage(failed), huanxin.ErrorFields(failed)

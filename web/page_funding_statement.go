@@ -12,8 +12,9 @@ import (
 // in plain words: the part, the rule, the exact fraction and the amount.
 type statementPage struct {
 	Base
-	S      *funding.Statement
-	Estate string
+	S        *funding.Statement
+	Estate   string
+	RuleText string
 }
 
 // shareStatement shows the statement of the part {part} in the run {id}
@@ -38,6 +39,7 @@ func (p *Pages) shareStatement(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := &statementPage{Base: p.base(r, "statement.title"), S: st}
+	pg.RuleText = shareRuleText(st.Run.Rule, pg.Lang)
 	if e, err := p.Reg.Estates().Get(r.Context(), st.Run.EstateID); err == nil {
 		pg.Estate = e.Name
 	}
