@@ -169,10 +169,10 @@ func TestFundingPages(t *testing.T) {
 		wantAbsent(t, body, `id="disclosure-mine"`)
 
 		// The city withdraws its part: the alert and the gap are back.
-		rec, _ = f.do(t, f.officer, "POST", base+"/funding/"+strconv.FormatInt(fd.Lines[0].ID, 10)+"/withdraw", url.Values{"ref": {""}})
+		rec, _ = f.do(t, f.officer, "POST", base+"/funding/"+strconv.FormatInt(fd.Lines[0].ID, 10)+"/withdraw", url.Values{"ref": {"市财政调整通知"}})
 		wantRedirect(t, rec.Code, rec.Header().Get("Location"), base+"/funding?flash=funding_withdrawn")
 		rec, body = f.do(t, f.officer, "GET", base+"/funding", nil)
-		wantContains(t, body, `role="alert">“加装电梯”原已足额落实资金`, `class="badge bad">缺口 399,999.99 元`)
+		wantContains(t, body, `role="alert">“加装电梯”原已足额落实资金`, `class="badge bad">缺口 399,999.99 元`, "市财政调整通知")
 		rec, body = f.do(t, f.officer, "GET", "/funding", nil)
 		wantStatus(t, rec, body, http.StatusOK)
 		wantContains(t, body, `href="`+base+`/funding">加装电梯方案`, "缺口 399,999.99 元", `href="/funding"`)
