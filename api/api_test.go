@@ -28,10 +28,21 @@ import (
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/file"
+	"github.com/huanxin/huanxin/funding"
 	"github.com/huanxin/huanxin/importer"
 	"github.com/huanxin/huanxin/internal/testdb"
+	"github.com/huanxin/huanxin/notice"
+	"github.com/huanxin/huanxin/notify"
 	"github.com/huanxin/huanxin/pii"
+	"github.com/huanxin/huanxin/planning"
+	"github.com/huanxin/huanxin/planning/plan"
+	"github.com/huanxin/huanxin/planning/priority"
+	"github.com/huanxin/huanxin/planning/programme"
+	"github.com/huanxin/huanxin/questionnaire"
+	"github.com/huanxin/huanxin/represent"
+	"github.com/huanxin/huanxin/request"
 	"github.com/huanxin/huanxin/store"
+	"github.com/huanxin/huanxin/survey"
 )
 
 func TestMain(m *testing.M) {
@@ -72,7 +83,9 @@ var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	d := loadDoc(t)
 	a := api.NewWithExtras(&estate.Service{}, api.Extras{Accounts: &account.Service{}, Audit: &audit.Service{}, Importer: &importer.Service{},
-		Decisions: &decision.Service{}, Files: &file.Service{}})
+		Decisions: &decision.Service{}, Files: &file.Service{}, Requests: &request.Service{}, Questionnaires: &questionnaire.Service{},
+		Priority: &priority.Service{}, Surveys: &survey.Service{}, Notices: &notice.Service{}, Notify: &notify.Service{}, Plans: &plan.Service{},
+		Programmes: &programme.Service{}, Represent: &represent.Service{}, Funding: &funding.Service{}, Catalogue: &planning.CatalogueService{}})
 	routes := a.Routes()
 
 	// The register's routes are all there, and openapi.json itself.

@@ -10,7 +10,18 @@ import (
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/file"
+	"github.com/huanxin/huanxin/funding"
 	"github.com/huanxin/huanxin/importer"
+	"github.com/huanxin/huanxin/notice"
+	"github.com/huanxin/huanxin/notify"
+	"github.com/huanxin/huanxin/planning"
+	"github.com/huanxin/huanxin/planning/plan"
+	"github.com/huanxin/huanxin/planning/priority"
+	"github.com/huanxin/huanxin/planning/programme"
+	"github.com/huanxin/huanxin/questionnaire"
+	"github.com/huanxin/huanxin/represent"
+	"github.com/huanxin/huanxin/request"
+	"github.com/huanxin/huanxin/survey"
 )
 
 // Extras are the services behind the non-register endpoints. Each nil
@@ -23,6 +34,28 @@ type Extras struct {
 	Decisions *decision.Service
 	// Files keeps attached documents and photos.
 	Files *file.Service
+	// Notices are notices with publicity periods; Notify keeps inboxes,
+	// notification preferences and deliveries.
+	Notices *notice.Service
+	Notify  *notify.Service
+	// Requests runs residents' questions, suggestions and complaints.
+	Requests *request.Service
+	// Priority keeps indicator values and weight sets and ranks estates.
+	Priority *priority.Service
+	// Catalogue keeps the cities' catalogues of renovation items.
+	Catalogue *planning.CatalogueService
+	// Surveys keeps condition surveys.
+	Surveys *survey.Service
+	// Questionnaires runs questionnaires and their responses.
+	Questionnaires *questionnaire.Service
+	// Plans keeps estates' renovation plans.
+	Plans *plan.Service
+	// Programmes computes and keeps annual programmes.
+	Programmes *programme.Service
+	// Represent keeps estates' representatives (seats) and meetings.
+	Represent *represent.Service
+	// Funding keeps the funding plans of estate plans.
+	Funding *funding.Service
 }
 
 // Importer reads and writes spreadsheets of register records;
@@ -75,6 +108,48 @@ var _ Importer = (*importer.Service)(nil)
 //	POST   /api/v1/files                    attached files (Files)
 //	GET    /api/v1/files/{id}
 //	GET    /api/v1/files/{id}/content
+//	GET    /api/v1/cities/{id}/notice-rules and PUT: minimum publicity periods, working-day calendar (Notices)
+//	GET    /api/v1/requests                 residents' requests (Requests): queue, submit
+//	POST   /api/v1/requests
+//	GET    /api/v1/requests/overview        figures per unit
+//	GET    /api/v1/requests/{id}            and …/events
+//	POST   /api/v1/requests/{id}/assign     and answer, close, reopen, publish
+//	GET    /api/v1/faq                      an estate's published questions
+//	GET    /api/v1/units                    responsible organisations, and POST, PUT …/{id}
+//	GET    /api/v1/cities/{id}/request-categories and PUT
+//	GET    /api/v1/catalogue                renovation items of a city (Catalogue)
+//	POST   /api/v1/catalogue/items
+//	GET    /api/v1/catalogue/items/{id}
+//	PATCH  /api/v1/catalogue/items/{id}
+//	GET    /api/v1/surveys                  condition surveys (Surveys)
+//	POST   /api/v1/surveys
+//	GET    /api/v1/surveys/{id}
+//	PATCH  /api/v1/surveys/{id}             a draft only
+//	POST   /api/v1/surveys/{id}/submit
+//	GET    /api/v1/surveys/{id}/compare/{other}
+//	GET    /api/v1/questionnaires           questionnaires (Questionnaires)
+//	POST   /api/v1/questionnaires and …/needs (from the catalogue)
+//	GET    /api/v1/questionnaires/{id} and PATCH (a draft), POST …/open, …/close
+//	POST   /api/v1/questionnaires/{id}/responses
+//	GET    /api/v1/questionnaires/{id}/results and …/texts
+//	GET    /api/v1/indicators               the indicator system (Priority)
+//	GET    /api/v1/indicators/values        and PUT; POST /api/v1/indicators/import
+//	GET    /api/v1/weight-sets              and POST; GET, PUT …/{id}; POST …/ahp
+//	POST   /api/v1/rankings
+//	GET    /api/v1/plans/{id}/funding       a plan's funding (Funding), and POST a line
+//	POST   /api/v1/plans/{id}/funding/{line}/advance and …/withdraw
+//	GET    /api/v1/plans                    renovation plans (Plans); POST
+//	GET    /api/v1/plans/{id}               with totals, order violations, omissions, missing sign-offs
+//	PUT    /api/v1/plans/{id}/lines
+//	POST   /api/v1/plans/{id}/submit        and approve, return, revise, sign-offs, decision
+//	GET    /api/v1/plans/{id}/history       and diff
+//	GET    /api/v1/programmes               annual programmes (Programmes); POST computes a scenario
+//	GET    /api/v1/programmes/{id}          and …/compare?with=, POST …/adopt
+//	GET    /api/v1/seats                    representatives of an estate (Represent); POST, POST …/{id}/end
+//	GET    /api/v1/meetings                 meetings of an estate (Represent); POST; GET …/overdue-actions
+//	GET    /api/v1/meetings/{id}            and PATCH; PUT …/attendance, …/minutes, …/photos
+//	GET    /api/v1/meetings/{id}/photos/{file}/content
+//	POST   /api/v1/meetings/{id}/actions    and …/actions/{action}/complete
 func NewWithExtras(svc *estate.Service, x Extras) *API {
 	a := New(svc)
 	a.handle("GET "+Prefix+"/me", http.HandlerFunc(serveMe), nil)
@@ -139,11 +214,96 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 		a.handle("PUT "+Prefix+"/cities/{id}/decision-rules", http.HandlerFunc(h.setRules), nil)
 		a.handle("GET "+Prefix+"/receipts/{code}", http.HandlerFunc(h.receipt), nil)
 	}
+	if x.Requests != nil {
+		registerRequests(a, x.Requests)
+	}
 	if x.Files != nil {
 		h := fileHandlers{svc: x.Files}
 		a.handle("POST "+Prefix+"/files", http.HandlerFunc(h.upload), nil)
 		a.handle("GET "+Prefix+"/files/{id}", http.HandlerFunc(h.get), nil)
 		a.handle("GET "+Prefix+"/files/{id}/content", http.HandlerFunc(h.content), nil)
+	}
+	if x.Catalogue != nil {
+		h := catalogueHandlers{svc: x.Catalogue}
+		a.handle("GET "+Prefix+"/catalogue", http.HandlerFunc(h.list), catalogueListParams)
+		a.handle("POST "+Prefix+"/catalogue/items", http.HandlerFunc(h.create), nil)
+		a.handle("GET "+Prefix+"/catalogue/items/{id}", http.HandlerFunc(h.get), nil)
+		a.handle("PATCH "+Prefix+"/catalogue/items/{id}", http.HandlerFunc(h.update), nil)
+	}
+	if x.Surveys != nil {
+		h := surveyHandlers{svc: x.Surveys}
+		base := Prefix + "/surveys"
+		a.handle("GET "+base, http.HandlerFunc(h.list), surveyListParams)
+		a.handle("POST "+base, http.HandlerFunc(h.create), nil)
+		a.handle("GET "+base+"/{id}", http.HandlerFunc(h.get), nil)
+		a.handle("PATCH "+base+"/{id}", http.HandlerFunc(h.update), nil)
+		a.handle("POST "+base+"/{id}/submit", http.HandlerFunc(h.submit), nil)
+		a.handle("GET "+base+"/{id}/compare/{other}", http.HandlerFunc(h.compare), nil)
+	}
+	if x.Questionnaires != nil {
+		a.questionnaireRoutes(x.Questionnaires)
+	}
+	if x.Priority != nil {
+		h := priorityHandlers{svc: x.Priority}
+		a.handle("GET "+Prefix+"/indicators", http.HandlerFunc(h.indicators), indicatorListParams)
+		a.handle("GET "+Prefix+"/indicators/values", http.HandlerFunc(h.values), indicatorValuesParams)
+		a.handle("PUT "+Prefix+"/indicators/values", http.HandlerFunc(h.putValues), nil)
+		a.handle("POST "+Prefix+"/indicators/import", http.HandlerFunc(h.importValues), indicatorImportParams)
+		a.handle("GET "+Prefix+"/weight-sets", http.HandlerFunc(h.weightSets), weightSetListParams)
+		a.handle("POST "+Prefix+"/weight-sets", http.HandlerFunc(h.createWeightSet), nil)
+		a.handle("POST "+Prefix+"/weight-sets/ahp", http.HandlerFunc(h.checkAHP), nil)
+		a.handle("GET "+Prefix+"/weight-sets/{id}", http.HandlerFunc(h.weightSet), nil)
+		a.handle("PUT "+Prefix+"/weight-sets/{id}", http.HandlerFunc(h.updateWeightSet), nil)
+		a.handle("POST "+Prefix+"/rankings", http.HandlerFunc(h.rank), nil)
+	}
+	if x.Notices != nil {
+		h := noticeHandlers{svc: x.Notices}
+		base := Prefix + "/notices"
+		a.handle("GET "+base, http.HandlerFunc(h.list), noticeListParams)
+		a.handle("POST "+base, http.HandlerFunc(h.create), nil)
+		a.handle("GET "+base+"/{id}", http.HandlerFunc(h.get), nil)
+		a.handle("PATCH "+base+"/{id}", http.HandlerFunc(h.update), nil)
+		a.handle("POST "+base+"/{id}/publish", h.transition(x.Notices.Publish), nil)
+		a.handle("POST "+base+"/{id}/withdraw", h.transition(x.Notices.Withdraw), nil)
+		a.handle("GET "+base+"/{id}/attachments/{file}/content", http.HandlerFunc(h.attachment), nil)
+		a.handle("GET "+base+"/{id}/objections", http.HandlerFunc(h.objections), nil)
+		a.handle("POST "+base+"/{id}/objections", http.HandlerFunc(h.object), nil)
+		a.handle("POST "+base+"/{id}/objections/{objection}/answer", http.HandlerFunc(h.answer), nil)
+		a.handle("GET "+base+"/{id}/receipts", http.HandlerFunc(h.receipts), nil)
+		a.handle("POST "+base+"/{id}/receipts", http.HandlerFunc(h.paperReceipts), nil)
+		a.handle("GET "+base+"/{id}/not-reached", http.HandlerFunc(h.notReached), nil)
+		a.handle("GET "+Prefix+"/cities/{id}/notice-rules", http.HandlerFunc(h.rules), nil)
+		a.handle("PUT "+Prefix+"/cities/{id}/notice-rules", http.HandlerFunc(h.setRules), nil)
+	}
+	if x.Funding != nil {
+		h := fundingHandlers{svc: x.Funding}
+		base := Prefix + "/plans/{id}/funding"
+		a.handle("GET "+base, http.HandlerFunc(h.get), nil)
+		a.handle("POST "+base, http.HandlerFunc(h.add), nil)
+		a.handle("POST "+base+"/{line}/advance", http.HandlerFunc(h.advance), nil)
+		a.handle("POST "+base+"/{line}/withdraw", http.HandlerFunc(h.withdraw), nil)
+	}
+	if x.Notify != nil {
+		h := inboxHandlers{svc: x.Notify}
+		a.handle("GET "+Prefix+"/inbox", http.HandlerFunc(h.list), inboxParams)
+		a.handle("POST "+Prefix+"/inbox/{id}/read", http.HandlerFunc(h.read), nil)
+		a.handle("GET "+Prefix+"/notification-preferences", http.HandlerFunc(h.preferences), nil)
+		a.handle("PUT "+Prefix+"/notification-preferences", http.HandlerFunc(h.setPreferences), nil)
+		a.handle("GET "+Prefix+"/deliveries", http.HandlerFunc(h.deliveries), deliveryParams)
+	}
+	if x.Plans != nil {
+		a.planRoutes(x.Plans)
+	}
+	if x.Represent != nil {
+		registerRepresent(a, x.Represent)
+	}
+	if x.Programmes != nil {
+		h := programmeHandlers{svc: x.Programmes}
+		a.handle("GET "+Prefix+"/programmes", http.HandlerFunc(h.list), programmeListParams)
+		a.handle("POST "+Prefix+"/programmes", http.HandlerFunc(h.create), nil)
+		a.handle("GET "+Prefix+"/programmes/{id}", http.HandlerFunc(h.get), nil)
+		a.handle("GET "+Prefix+"/programmes/{id}/compare", http.HandlerFunc(h.compare), programmeCompareParams)
+		a.handle("POST "+Prefix+"/programmes/{id}/adopt", http.HandlerFunc(h.adopt), nil)
 	}
 	return a
 }

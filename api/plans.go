@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/notice"
 	"github.com/huanxin/huanxin/planning"
 	"github.com/huanxin/huanxin/planning/plan"
 )
@@ -39,6 +40,7 @@ func (a *API) planRoutes(svc *plan.Service) {
 	a.handle("GET "+base+"/{id}/history", http.HandlerFunc(h.history), nil)
 	a.handle("GET "+base+"/{id}/diff", http.HandlerFunc(h.diff), planDiffParams)
 	a.handle("POST "+base+"/{id}/decision", http.HandlerFunc(h.decision), nil)
+	a.handle("POST "+base+"/{id}/publish", http.HandlerFunc(h.publish), nil)
 }
 
 // Plan is a renovation plan as listed: where it stands and its total in
@@ -52,6 +54,7 @@ type Plan struct {
 	Version        int         `json:"version"`
 	ReturnedReason string      `json:"returned_reason"`
 	DecisionID     int64       `json:"decision_id"`
+	NoticeID       int64       `json:"notice_id"`
 	CreatedBy      int64       `json:"created_by"`
 	Created        time.Time   `json:"created"`
 	Updated        time.Time   `json:"updated"`
@@ -122,6 +125,17 @@ type PlanDecisionInput struct {
 // PlanDecision names the owners' decision created from a plan.
 type PlanDecision struct {
 	DecisionID int64 `json:"decision_id"`
+}
+
+// PlanPublishInput is the body of POST /api/v1/plans/{id}/publish: the
+// last day (YYYY-MM-DD, Asia/Shanghai) of the publication for comments.
+type PlanPublishInput struct {
+	PublicityEnd string `json:"publicity_end"`
+}
+
+// PlanNotice names the notice publishing a plan for comments.
+type PlanNotice struct {
+	NoticeID int64 `json:"notice_id"`
 }
 
 // PlanSignOff is a department's or utility company's sign-off of an item.
@@ -241,7 +255,7 @@ func shownPlan(p *plan.Plan) Plan {
 		total += v
 	}
 	return Plan{ID: p.ID, CityID: p.CityID, EstateID: p.EstateID, Title: p.Title, Status: p.Status, Version: p.Version,
-		ReturnedReason: p.ReturnedReason, DecisionID: p.DecisionID, CreatedBy: p.CreatedBy, Created: p.Created,
+		ReturnedReason: p.ReturnedReason, DecisionID: p.DecisionID, NoticeID: p.NoticeID, CreatedBy: p.CreatedBy, Created: p.Created,
 		Updated: p.Updated, Total: int64(total)}
 }
 
@@ -524,4 +538,28 @@ func (h planHandlers) decision(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", Prefix+"/decisions/"+strconv.FormatInt(d.ID, 10))
 	WriteJSON(w, http.StatusCreated, PlanDecision{DecisionID: d.ID})
+}
+
+func (h planHandlers) publish(w http.ResponseWriter, r *http.Request) {
+	id, ok := actorAndID(w, r)
+	if !ok {
+		return
+	}
+	var in PlanPublishInput
+	if err := decodeBody(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	end, ok := notice.ParseDay(in.PublicityEnd)
+	if !ok {
+		WriteError(w, r, huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "publicity_end", Message: "应为日期 must be a date (YYYY-MM-DD)"}))
+		return
+	}
+	n, err := h.svc.PublishForComments(r.Context(), id, end)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", Prefix+"/notices/"+strconv.FormatInt(n.ID, 10))
+	WriteJSON(w, http.StatusCreated, PlanNotice{NoticeID: n.ID})
 }

@@ -14,7 +14,9 @@ import (
 	"github.com/huanxin/huanxin/api"
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/internal/testdb"
+	"github.com/huanxin/huanxin/notice"
 	"github.com/huanxin/huanxin/planning"
 	"github.com/huanxin/huanxin/planning/plan"
 	"github.com/huanxin/huanxin/store"
@@ -35,6 +37,8 @@ func TestOpenAPIPlanSchemasMatchTypes(t *testing.T) {
 		"PlanSignOffInput":  reflect.TypeFor[api.PlanSignOffInput](),
 		"PlanDecisionInput": reflect.TypeFor[api.PlanDecisionInput](),
 		"PlanDecision":      reflect.TypeFor[api.PlanDecision](),
+		"PlanPublishInput":  reflect.TypeFor[api.PlanPublishInput](),
+		"PlanNotice":        reflect.TypeFor[api.PlanNotice](),
 		"PlanSignOff":       reflect.TypeFor[api.PlanSignOff](),
 		"PlanCategoryTotal": reflect.TypeFor[api.PlanCategoryTotal](),
 		"PlanPhaseTotal":    reflect.TypeFor[api.PlanPhaseTotal](),
@@ -62,7 +66,7 @@ func TestOpenAPIPlanSchemasMatchTypes(t *testing.T) {
 	for _, r := range []string{"GET /api/v1/plans", "POST /api/v1/plans", "GET /api/v1/plans/{id}", "PUT /api/v1/plans/{id}/lines",
 		"POST /api/v1/plans/{id}/submit", "POST /api/v1/plans/{id}/approve", "POST /api/v1/plans/{id}/return",
 		"POST /api/v1/plans/{id}/revise", "POST /api/v1/plans/{id}/sign-offs", "GET /api/v1/plans/{id}/history",
-		"GET /api/v1/plans/{id}/diff", "POST /api/v1/plans/{id}/decision"} {
+		"GET /api/v1/plans/{id}/diff", "POST /api/v1/plans/{id}/decision", "POST /api/v1/plans/{id}/publish"} {
 		method, path, _ := strings.Cut(r, " ")
 		if !slices.Contains(routes, r) {
 			t.Errorf("route %s not registered", r)
@@ -80,7 +84,8 @@ func newPlansEnv(t *testing.T, db *store.DB) *env {
 	e := &env{db: db, mux: http.NewServeMux(), doc: loadDoc(t), w: mustWorld(t, db)}
 	reg := &estate.Service{Store: db}
 	api.NewWithExtras(reg, api.Extras{Plans: &plan.Service{Store: db, Register: reg,
-		Catalogue: &planning.CatalogueService{Store: db, Register: reg}, Decisions: &decision.Service{Store: db, Register: reg}}}).Register(e.mux)
+		Catalogue: &planning.CatalogueService{Store: db, Register: reg}, Decisions: &decision.Service{Store: db, Register: reg},
+		Notices: &notice.Service{Store: db, Register: reg, Files: &file.Service{Store: db, Register: reg}, Now: db.Now}}}).Register(e.mux)
 	if err := db.SetCitySettings(huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor), e.w.city.ID, decision.Rules{Conflict: decision.ConflictFirst}.Settings(), 1); err != nil {
 		t.Fatal(err)
 	}
@@ -268,6 +273,19 @@ func TestPlansHTTP(t *testing.T) {
 		if num(r.body["decision_id"]) != dID || r.body["status"] != "approved" {
 			t.Errorf("plan after the decision: %s", r.raw)
 		}
+		// Published for the residents' comments, once.
+		r = e.do(t, community, "POST", base+"/publish", `{"publicity_end": "2026"}`)
+		r.wantError(t, http.StatusBadRequest, huanxin.EINVALID, "publicity_end")
+		pub := `{"publicity_end": "2026-03-31"}`
+		r = e.do(t, community, "POST", base+"/publish", pub)
+		if r.status != http.StatusCreated || num(r.body["notice_id"]) == 0 {
+			t.Fatalf("publish: %d %s", r.status, r.raw)
+		}
+		e.checkRequest(t, "POST /api/v1/plans/{id}/publish", pub)
+		if r := e.do(t, community, "GET", base, ""); num(r.body["notice_id"]) == 0 {
+			t.Errorf("plan after publication: %s", r.raw)
+		}
+		e.do(t, community, "POST", base+"/publish", pub).wantError(t, http.StatusConflict, huanxin.ECONFLICT)
 		r = e.do(t, community, "POST", base+"/revise", "")
 		if r.status != http.StatusOK || r.body["status"] != "draft" || num(r.body["version"]) != 3 {
 			t.Errorf("revise: %d %s", r.status, r.raw)

@@ -338,9 +338,10 @@ func TestResidentRedeemsInvitation(t *testing.T) {
 	if !strings.Contains(status, "404") {
 		t.Fatalf("resident reading another estate: %q", status)
 	}
-	// Only the resident's own menu: their home and their votes.
+	// Only the resident's own menu: their home, notices, inbox, votes,
+	// requests, questionnaires, meetings and cost shares — no officer pages.
 	menu, err := chromedp.Run(resident, chromedp.Evaluate[string](`[...document.querySelectorAll('nav.side a')].map(a => a.getAttribute('href')).join(' ')`))
-	if err != nil || menu != "/my /vote" {
+	if err != nil || menu != "/my /notices /inbox /vote /my/requests /answer /meetings /my/shares" {
 		t.Fatalf("resident menu = %q, %v", menu, err)
 	}
 }

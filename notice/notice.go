@@ -214,6 +214,10 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
+// Today is the service's current day in Asia/Shanghai, the first day a
+// notice published now can run.
+func (s *Service) Today() time.Time { return Day(s.now()) }
+
 func actor(ctx context.Context) (*huanxin.Actor, error) {
 	a := huanxin.ActorFromContext(ctx)
 	if a == nil {

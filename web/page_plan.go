@@ -35,6 +35,8 @@ type planPage struct {
 	Versions    []int
 	// What the actor may do.
 	CanEdit, CanSubmit, CanApprove, CanRevise, CanDecide, CanSignOff bool
+	CanPublish                                                       bool   // may publish the plan for comments
+	PublicityEnd                                                     string // the publication form re-shown after an error
 	Editor                                                           planEditor
 	Reason, NoticeDays                                               string // forms re-shown after an error
 	Message                                                          string
@@ -337,6 +339,7 @@ func (p *Pages) renderPlan(w http.ResponseWriter, r *http.Request, status int, i
 	pg.CanSubmit = pg.CanEdit && len(pl.Lines) > 0
 	pg.CanRevise = officer && pl.Status == plan.Approved
 	pg.CanDecide = pg.CanRevise && pl.DecisionID == 0
+	pg.CanPublish = officer && pl.Status != plan.Draft && pl.NoticeID == 0 && p.Plans.Notices != nil
 	pg.CanSignOff = len(pg.Missing) > 0 && a != nil && !a.ReadOnly && (a.Role.CanEditRegister() || a.Role == huanxin.RoleUtility)
 	if officer {
 		if awaiting, err := p.Plans.Awaiting(ctx); err == nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/notice"
 	"github.com/huanxin/huanxin/web/i18n"
 )
 
@@ -24,7 +25,8 @@ func (p *Pages) planMove(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	action := r.PathValue("action")
-	pg := &planPage{Reason: strings.TrimSpace(r.PostFormValue("reason")), NoticeDays: strings.TrimSpace(r.PostFormValue("notice_days"))}
+	pg := &planPage{Reason: strings.TrimSpace(r.PostFormValue("reason")), NoticeDays: strings.TrimSpace(r.PostFormValue("notice_days")),
+		PublicityEnd: strings.TrimSpace(r.PostFormValue("publicity_end"))}
 	switch action {
 	case "submit":
 		err = p.Plans.Submit(ctx, id)
@@ -46,6 +48,18 @@ func (p *Pages) planMove(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		err = derr
+	case "publish":
+		end, ok := notice.ParseDay(pg.PublicityEnd)
+		if !ok {
+			err = huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "publicity_end", Message: "应为日期 must be a date (YYYY-MM-DD)"})
+			break
+		}
+		n, perr := p.Plans.PublishForComments(ctx, id, end)
+		if perr == nil {
+			redirect(w, r, "/notices/"+strconv.FormatInt(n.ID, 10), "plan_publish")
+			return
+		}
+		err = perr
 	default:
 		err = huanxin.Errorf(huanxin.ENOTFOUND, "页面不存在 not found")
 	}

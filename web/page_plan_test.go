@@ -8,11 +8,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/internal/testdb"
+	"github.com/huanxin/huanxin/notice"
 	"github.com/huanxin/huanxin/planning"
 	"github.com/huanxin/huanxin/planning/plan"
 	"github.com/huanxin/huanxin/sheet"
@@ -30,6 +33,7 @@ func TestPlanPages(t *testing.T) {
 		f.p.Catalogue = &planning.CatalogueService{Store: db, Register: reg}
 		f.p.Decisions = &decision.Service{Store: db, Register: reg}
 		f.p.Plans = &plan.Service{Store: db, Register: reg, Catalogue: f.p.Catalogue, Decisions: f.p.Decisions,
+			Notices: &notice.Service{Store: db, Register: reg, Files: &file.Service{Store: db, Register: reg}},
 			Needs: func(context.Context, int64) ([]plan.Need, error) {
 				return []plan.Need{{FindingID: 7, ItemCode: "I02", Category: "improve", Grade: 3}}, nil
 			}}
@@ -176,6 +180,18 @@ func TestPlanPages(t *testing.T) {
 		_, body = f.do(t, f.officer, "GET", path, nil)
 		wantContains(t, body, `href="/decisions/`+strconv.FormatInt(got.DecisionID, 10)+`"`)
 		wantAbsent(t, body, `action="`+path+`/decision"`)
+		// Published for the residents' comments as a notice of the estate.
+		wantContains(t, body, `action="`+path+`/publish"`)
+		rec, body = f.do(t, f.officer, "POST", path+"/publish", url.Values{"publicity_end": {"x"}})
+		wantStatus(t, rec, body, http.StatusBadRequest)
+		wantContains(t, body, `id="pp-end-err"`)
+		end := time.Now().In(huanxin.Shanghai).AddDate(0, 0, 20).Format(time.DateOnly)
+		rec, _ = f.do(t, f.officer, "POST", path+"/publish", url.Values{"publicity_end": {end}})
+		got, _ = f.p.Plans.Get(sys, pid)
+		wantRedirect(t, rec.Code, rec.Header().Get("Location"), "/notices/"+strconv.FormatInt(got.NoticeID, 10)+"?flash=plan_publish")
+		_, body = f.do(t, f.officer, "GET", path, nil)
+		wantContains(t, body, `href="/notices/`+strconv.FormatInt(got.NoticeID, 10)+`"`)
+		wantAbsent(t, body, `action="`+path+`/publish"`)
 
 		// The export: lines, subtotals and the total in yuan.
 		rec, body = f.do(t, f.officer, "GET", path+"/export.xlsx", nil)

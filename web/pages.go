@@ -16,7 +16,18 @@ import (
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/file"
+	"github.com/huanxin/huanxin/funding"
 	"github.com/huanxin/huanxin/importer"
+	"github.com/huanxin/huanxin/notice"
+	"github.com/huanxin/huanxin/notify"
+	"github.com/huanxin/huanxin/planning"
+	"github.com/huanxin/huanxin/planning/plan"
+	"github.com/huanxin/huanxin/planning/priority"
+	"github.com/huanxin/huanxin/planning/programme"
+	"github.com/huanxin/huanxin/questionnaire"
+	"github.com/huanxin/huanxin/represent"
+	"github.com/huanxin/huanxin/request"
+	"github.com/huanxin/huanxin/survey"
 	"github.com/huanxin/huanxin/web/i18n"
 )
 
@@ -40,7 +51,37 @@ type Pages struct {
 	Decisions *decision.Service
 	// Files stores uploads (ballot scans, authorisations, documents); nil
 	// disables uploads.
-	Files    *file.Service
+	Files *file.Service
+	// Notices are notices with publicity periods; Notify keeps inboxes and
+	// preferences. nil disables their pages.
+	Notices *notice.Service
+	Notify  *notify.Service
+	// Surveys keeps condition surveys; nil disables their pages.
+	Surveys *survey.Service
+	// Catalogue keeps the cities' renovation catalogues; nil disables
+	// its pages.
+	Catalogue *planning.CatalogueService
+	// Priority ranks estates for renovation; nil disables its pages.
+	Priority *priority.Service
+	// Plans keeps estates' renovation plans; nil disables their pages.
+	Plans *plan.Service
+	// Programmes computes annual programmes; nil disables their pages.
+	Programmes *programme.Service
+	// Funding keeps plans' funding and Shares the owners' shares and the
+	// residents' disclosure; nil disables their pages.
+	Funding *funding.Service
+	Shares  *funding.Shares
+	// Requests runs residents' questions and complaints; nil disables
+	// their pages.
+	Requests *request.Service
+
+	// Questionnaires runs questionnaires; nil disables their pages.
+	Questionnaires *questionnaire.Service
+
+	// Represent keeps estates' representatives and meetings; nil
+	// disables their pages.
+	Represent *represent.Service
+
 	Sessions Sessions
 	Session  SessionFunc
 	r        *Renderer
@@ -59,6 +100,8 @@ func NewPages(reg *estate.Service, acc *account.Service, imp *importer.Service, 
 func (p *Pages) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", p.r.Static()))
 	mux.HandleFunc("GET /lang", p.lang)
+	mux.HandleFunc("GET /bigtext", p.bigTextSet)
+	mux.HandleFunc("POST /bigtext", p.bigTextSet)
 	mux.HandleFunc("GET /scope", p.signedIn(p.scope))
 	mux.HandleFunc("GET /login", p.loginForm)
 	mux.HandleFunc("POST /login", p.login)
@@ -114,6 +157,118 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /receipt", p.signedIn(p.receiptCheck))
 	mux.HandleFunc("GET /settings/decision-rules", p.signedIn(p.decisionRules))
 	mux.HandleFunc("POST /settings/decision-rules", p.signedIn(p.decisionRulesSave))
+	mux.HandleFunc("GET /notices", p.signedIn(p.noticeList))
+	mux.HandleFunc("GET /notices/new", p.edits(p.noticeNew))
+	mux.HandleFunc("POST /notices", p.edits(p.noticeCreate))
+	mux.HandleFunc("GET /notices/{id}", p.signedIn(p.noticeShow))
+	mux.HandleFunc("GET /notices/{id}/attachments/{file}", p.signedIn(p.noticeAttachment))
+	mux.HandleFunc("POST /notices/{id}/objections", p.signedIn(p.noticeObject))
+	mux.HandleFunc("POST /notices/{id}/objections/{objection}/answer", p.edits(p.noticeAnswer))
+	mux.HandleFunc("GET /notices/{id}/not-reached", p.edits(p.noticeNotReached))
+	mux.HandleFunc("POST /notices/{id}/paper", p.edits(p.noticePaper))
+	mux.HandleFunc("POST /notices/{id}/attachments", p.edits(p.noticeAttach))
+	mux.HandleFunc("POST /notices/{id}/period", p.edits(p.noticePeriod))
+	mux.HandleFunc("GET /settings/notice-rules", p.signedIn(p.noticeRules))
+	mux.HandleFunc("POST /settings/notice-rules", p.signedIn(p.noticeRulesSave))
+	mux.HandleFunc("GET /deliveries", p.edits(p.deliveries))
+	mux.HandleFunc("POST /notices/{id}/{action}", p.edits(p.noticeMove))
+	mux.HandleFunc("GET /inbox", p.signedIn(p.inbox))
+	mux.HandleFunc("POST /inbox/{id}/open", p.signedIn(p.inboxOpen))
+	mux.HandleFunc("GET /inbox/preferences", p.signedIn(p.inboxPreferences))
+	mux.HandleFunc("POST /inbox/preferences", p.signedIn(p.inboxPreferencesSave))
+	mux.HandleFunc("GET /my/requests", p.signedIn(p.requestsMine))
+	mux.HandleFunc("GET /requests/new", p.signedIn(p.requestNew))
+	mux.HandleFunc("POST /requests", p.signedIn(p.requestCreate))
+	mux.HandleFunc("GET /requests", p.signedIn(p.requestQueue))
+	mux.HandleFunc("GET /requests.xlsx", p.signedIn(p.requestExport))
+	mux.HandleFunc("GET /requests/overview", p.signedIn(p.requestOverview))
+	mux.HandleFunc("GET /requests/{id}", p.signedIn(p.requestShow))
+	mux.HandleFunc("POST /requests/{id}/{action}", p.signedIn(p.requestAct))
+	mux.HandleFunc("GET /requests/{id}/photos/{file}", p.signedIn(p.requestPhoto))
+	mux.HandleFunc("GET /estates/{id}/faq", p.signedIn(p.requestFAQ))
+	mux.HandleFunc("GET /catalogue", p.signedIn(p.catalogueList))
+	mux.HandleFunc("GET /catalogue.xlsx", p.signedIn(p.catalogueExport))
+	mux.HandleFunc("GET /catalogue/new", p.signedIn(p.catalogueNew))
+	mux.HandleFunc("POST /catalogue", p.signedIn(p.catalogueSave))
+	mux.HandleFunc("GET /catalogue/{id}/edit", p.signedIn(p.catalogueEdit))
+	mux.HandleFunc("POST /catalogue/{id}", p.signedIn(p.catalogueSave))
+	mux.HandleFunc("GET /surveys", p.signedIn(p.surveyList))
+	mux.HandleFunc("GET /estates/{id}/surveys/new", p.edits(p.surveyNew))
+	mux.HandleFunc("POST /estates/{id}/surveys", p.edits(p.surveyCreate))
+	mux.HandleFunc("GET /surveys/{id}", p.signedIn(p.surveyShow))
+	mux.HandleFunc("GET /surveys/{id}/edit", p.edits(p.surveyEdit))
+	mux.HandleFunc("POST /surveys/{id}", p.edits(p.surveyUpdate))
+	mux.HandleFunc("POST /surveys/{id}/submit", p.edits(p.surveySubmit))
+	mux.HandleFunc("GET /surveys/{id}/photos/{file}", p.signedIn(p.surveyPhoto))
+	mux.HandleFunc("GET /surveys/{id}/compare", p.signedIn(p.surveyCompare))
+	mux.HandleFunc("GET /priority", p.signedIn(p.priorityList))
+	mux.HandleFunc("GET /priority/estates/{id}", p.signedIn(p.priorityEstate))
+	mux.HandleFunc("GET /priority/weights", p.signedIn(p.priorityWeights))
+	mux.HandleFunc("POST /priority/weights", p.signedIn(p.priorityWeightsSave))
+	mux.HandleFunc("GET /priority/values", p.signedIn(p.priorityValues))
+	mux.HandleFunc("POST /priority/values", p.signedIn(p.priorityValuesSave))
+	mux.HandleFunc("POST /priority/values/import", p.signedIn(p.priorityValuesImport))
+	mux.HandleFunc("GET /priority/values/template.xlsx", p.signedIn(p.priorityValuesTemplate))
+	mux.HandleFunc("GET /priority/values/export.xlsx", p.signedIn(p.priorityValuesExport))
+	mux.HandleFunc("GET /plans", p.signedIn(p.planAwaiting))
+	mux.HandleFunc("GET /estates/{id}/plans", p.signedIn(p.planList))
+	mux.HandleFunc("POST /estates/{id}/plans", p.signedIn(p.planCreate))
+	mux.HandleFunc("GET /plans/{id}", p.signedIn(p.planShow))
+	mux.HandleFunc("GET /plans/{id}/diff", p.signedIn(p.planDiff))
+	mux.HandleFunc("GET /plans/{id}/export.xlsx", p.signedIn(p.planExport))
+	mux.HandleFunc("POST /plans/{id}/lines", p.signedIn(p.planLineSave))
+	mux.HandleFunc("POST /plans/{id}/lines/{n}/remove", p.signedIn(p.planLineRemove))
+	mux.HandleFunc("POST /plans/{id}/sign-offs", p.signedIn(p.planSignOff))
+	mux.HandleFunc("POST /plans/{id}/{action}", p.signedIn(p.planMove))
+	mux.HandleFunc("GET /questionnaires", p.signedIn(p.questionnaireList))
+	mux.HandleFunc("GET /questionnaires/new", p.edits(p.questionnaireNew))
+	mux.HandleFunc("POST /questionnaires", p.edits(p.questionnaireCreate))
+	mux.HandleFunc("POST /questionnaires/needs", p.edits(p.questionnaireNeeds))
+	mux.HandleFunc("GET /questionnaires/{id}", p.signedIn(p.questionnaireShow))
+	mux.HandleFunc("POST /questionnaires/{id}", p.edits(p.questionnaireUpdate))
+	mux.HandleFunc("POST /questionnaires/{id}/questions", p.edits(p.questionAdd))
+	mux.HandleFunc("POST /questionnaires/{id}/questions/{q}/{move}", p.edits(p.questionMove))
+	mux.HandleFunc("POST /questionnaires/{id}/{action}", p.edits(p.questionnaireMove))
+	mux.HandleFunc("GET /questionnaires/{id}/paper", p.edits(p.paperForm))
+	mux.HandleFunc("POST /questionnaires/{id}/paper", p.edits(p.paperSubmit))
+	mux.HandleFunc("GET /questionnaires/{id}/results", p.signedIn(p.questionnaireResults))
+	mux.HandleFunc("GET /questionnaires/{id}/results.xlsx", p.signedIn(p.questionnaireResultsSheet))
+	mux.HandleFunc("GET /questionnaires/{id}/responses.xlsx", p.signedIn(p.questionnaireResponsesSheet))
+	mux.HandleFunc("GET /answer", p.signedIn(p.answerList))
+	mux.HandleFunc("GET /answer/{id}", p.signedIn(p.answerForm))
+	mux.HandleFunc("POST /answer/{id}", p.signedIn(p.answerSubmit))
+	mux.HandleFunc("GET /programmes", p.signedIn(p.programmeList))
+	mux.HandleFunc("POST /programmes", p.signedIn(p.programmeCreate))
+	mux.HandleFunc("GET /programmes/{id}", p.signedIn(p.programmeShow))
+	mux.HandleFunc("GET /programmes/{id}/compare", p.signedIn(p.programmeCompare))
+	mux.HandleFunc("GET /programmes/{id}/export.xlsx", p.signedIn(p.programmeExport))
+	mux.HandleFunc("POST /programmes/{id}/adopt", p.signedIn(p.programmeAdopt))
+	mux.HandleFunc("GET /meetings", p.signedIn(p.meetingsHome))
+	mux.HandleFunc("GET /estates/{id}/representatives", p.signedIn(p.representatives))
+	mux.HandleFunc("POST /estates/{id}/representatives", p.signedIn(p.seatCreate))
+	mux.HandleFunc("POST /seats/{id}/end", p.signedIn(p.seatEnd))
+	mux.HandleFunc("GET /estates/{id}/meetings", p.signedIn(p.meetings))
+	mux.HandleFunc("POST /estates/{id}/meetings", p.signedIn(p.meetingCreate))
+	mux.HandleFunc("GET /meetings/{id}", p.signedIn(p.meetingShow))
+	mux.HandleFunc("POST /meetings/{id}", p.signedIn(p.meetingUpdate))
+	mux.HandleFunc("POST /meetings/{id}/photos", p.signedIn(p.meetingPhotoAdd))
+	mux.HandleFunc("GET /meetings/{id}/photos/{file}", p.signedIn(p.meetingPhoto))
+	mux.HandleFunc("POST /meetings/{id}/actions", p.signedIn(p.actionAdd))
+	mux.HandleFunc("POST /meetings/{id}/actions/{action}/complete", p.signedIn(p.actionComplete))
+	mux.HandleFunc("GET /funding", p.signedIn(p.fundingList))
+	mux.HandleFunc("GET /plans/{id}/funding", p.signedIn(p.fundingShow))
+	mux.HandleFunc("POST /plans/{id}/funding", p.edits(p.fundingAdd))
+	mux.HandleFunc("POST /plans/{id}/funding/{line}/{action}", p.edits(p.fundingMove))
+	mux.HandleFunc("GET /plans/{id}/shares", p.signedIn(p.sharesShow))
+	mux.HandleFunc("POST /plans/{id}/shares", p.edits(p.sharesGenerate))
+	mux.HandleFunc("GET /shares/{id}", p.signedIn(p.shareRunShow))
+	mux.HandleFunc("POST /shares/{id}/payments", p.edits(p.sharePay))
+	mux.HandleFunc("GET /shares/{id}/export.xlsx", p.signedIn(p.shareExport))
+	mux.HandleFunc("GET /shares/{id}/reminders", p.signedIn(p.shareReminders))
+	mux.HandleFunc("GET /shares/{id}/parts/{part}", p.signedIn(p.shareStatement))
+	mux.HandleFunc("GET /my/shares", p.signedIn(p.myShares))
+	mux.HandleFunc("GET /estates/{id}/disclosure", p.signedIn(p.disclosure))
+	mux.HandleFunc("GET /estates/{id}/disclosure/notice", p.signedIn(p.disclosureNotice))
 }
 
 // signedIn sends anonymous visitors to the sign-in page.
@@ -145,7 +300,7 @@ func lang(r *http.Request) string {
 // flash and the jurisdiction switcher.
 func (p *Pages) base(r *http.Request, titleKey string) Base {
 	l := lang(r)
-	b := Base{Lang: l, Title: i18n.T(l, titleKey), Path: r.URL.RequestURI()}
+	b := Base{Lang: l, Title: i18n.T(l, titleKey), Path: r.URL.RequestURI(), Big: bigText(r)}
 	a := huanxin.ActorFromContext(r.Context())
 	if a == nil {
 		return b
@@ -160,6 +315,9 @@ func (p *Pages) base(r *http.Request, titleKey string) Base {
 		b.Flash = i18n.T(l, "flash."+f)
 	}
 	b.Resident = a.Role == huanxin.RoleResident
+	if p.Notify != nil {
+		b.Unread, _ = p.Notify.Unread(r.Context())
+	}
 	b.Menu = menu(a.Role, r.URL.Path)
 	if !b.Resident {
 		b.Scopes = p.scopeOptions(r)
@@ -170,7 +328,7 @@ func (p *Pages) base(r *http.Request, titleKey string) Base {
 func menu(role huanxin.Role, path string) []MenuItem {
 	item := func(key, href string) MenuItem { return MenuItem{Key: key, Href: href, Active: path == href} }
 	if role == huanxin.RoleResident {
-		return []MenuItem{item("nav.myhome", "/my"), item("nav.vote", "/vote")}
+		return []MenuItem{item("nav.myhome", "/my"), item("notices.nav.mine", "/notices"), item("inbox.nav", "/inbox"), item("nav.vote", "/vote"), item("request.nav.mine", "/my/requests"), item("nav.my_questionnaires", "/answer"), item("represent.nav.mine", "/meetings"), item("nav.myshares", "/my/shares")}
 	}
 	m := []MenuItem{item("nav.home", "/")}
 	reg := MenuItem{Key: "nav.register", Children: []MenuItem{item("nav.estates", "/estates")}}
@@ -181,11 +339,29 @@ func menu(role huanxin.Role, path string) []MenuItem {
 		reg.Children = append(reg.Children, item("nav.import", "/import"))
 	}
 	m = append(m, reg)
+	m = append(m, MenuItem{Key: "nav.planning", Children: []MenuItem{item("nav.surveys", "/surveys"), item("nav.catalogue", "/catalogue"), item("nav.plans", "/plans")}})
+	if programme.MayRead(role) {
+		m[len(m)-1].Children = append(m[len(m)-1].Children, item("nav.programmes", "/programmes"))
+	}
 	m = append(m, MenuItem{Key: "nav.votes", Children: []MenuItem{item("nav.decisions", "/decisions")}})
+	notices := MenuItem{Key: "notices.nav.group", Children: []MenuItem{item("notices.nav", "/notices"), item("inbox.nav", "/inbox")}}
+	if role.CanEditRegister() {
+		notices.Children = append(notices.Children, item("deliveries.nav", "/deliveries"))
+	}
+	m = append(m, notices)
+	if role != huanxin.RoleCommittee {
+		m = append(m, MenuItem{Key: "request.nav.group", Children: []MenuItem{item("request.nav.queue", "/requests"),
+			item("request.nav.overview", "/requests/overview")}})
+	}
+	m = append(m, item("nav.questionnaires", "/questionnaires"))
+	m = append(m, item("represent.nav.meetings", "/meetings"))
+	m = priorityMenu(m, role, item)
+	m = append(m, MenuItem{Key: "nav.funding_group", Children: []MenuItem{item("nav.funding", "/funding")}})
 	sys := MenuItem{Key: "nav.system"}
 	if role == huanxin.RoleAdmin || role == huanxin.RoleBureau {
 		sys.Children = append(sys.Children, item("nav.users", "/users"))
 		sys.Children = append(sys.Children, item("rules.nav", "/settings/decision-rules"))
+		sys.Children = append(sys.Children, item("notices.rules.nav", "/settings/notice-rules"))
 	}
 	if role == huanxin.RoleAdmin || role == huanxin.RoleAuditor || role == huanxin.RoleBureau {
 		sys.Children = append(sys.Children, item("nav.audit", "/audit"))

@@ -23,9 +23,21 @@ import (
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/file"
+	"github.com/huanxin/huanxin/funding"
 	"github.com/huanxin/huanxin/importer"
+	"github.com/huanxin/huanxin/notice"
+	"github.com/huanxin/huanxin/notify"
 	"github.com/huanxin/huanxin/pii"
+	"github.com/huanxin/huanxin/planning"
+	"github.com/huanxin/huanxin/planning/evidence"
+	"github.com/huanxin/huanxin/planning/plan"
+	"github.com/huanxin/huanxin/planning/priority"
+	"github.com/huanxin/huanxin/planning/programme"
+	"github.com/huanxin/huanxin/questionnaire"
+	"github.com/huanxin/huanxin/represent"
+	"github.com/huanxin/huanxin/request"
 	"github.com/huanxin/huanxin/store"
+	"github.com/huanxin/huanxin/survey"
 )
 
 const usage = `huanxin — 焕新 老旧小区改造平台 / renovation of old residential estates
@@ -90,18 +102,50 @@ func (e *env) open(ctx context.Context) (*app, error) {
 	}
 	reg := &estate.Service{Store: db}
 	files := &file.Service{Store: db, Register: reg}
-	return &app{db: db, reg: reg, files: files, decisions: &decision.Service{Store: db, Register: reg, Files: files},
-		accounts: &account.Service{Store: db, Register: reg, Keys: keys},
-		importer: &importer.Service{DB: db, Register: reg}}, nil
+	a := &app{db: db, reg: reg, files: files,
+		accounts:       &account.Service{Store: db, Register: reg, Keys: keys},
+		importer:       &importer.Service{DB: db, Register: reg},
+		notify:         &notify.Service{Store: db},
+		notices:        &notice.Service{Store: db, Register: reg, Files: files},
+		surveys:        &survey.Service{Store: db, Register: reg, Files: files},
+		catalogue:      &planning.CatalogueService{Store: db, Register: reg},
+		priority:       &priority.Service{Store: db, Reg: reg},
+		requests:       &request.Service{Store: db, Register: reg, Files: files},
+		represent:      &represent.Service{Store: db, Register: reg, Files: files},
+		questionnaires: &questionnaire.Service{Store: db, Register: reg, Hash: keys.Hash},
+	}
+	a.questionnaires.Catalogue = a.catalogue
+	a.decisions = &decision.Service{Store: db, Register: reg, Files: files, Notify: a.notify}
+	// Surveys feed the ranking's survey indicators and the plans' needs.
+	links := evidence.Links{Surveys: a.surveys, Priority: a.priority, Catalogue: a.catalogue}
+	a.surveys.Submitted = links.SurveySubmitted
+	a.plans = &plan.Service{Store: db, Register: reg, Catalogue: a.catalogue, Decisions: a.decisions, Notices: a.notices,
+		Needs: links.PlanNeeds}
+	a.programmes = &programme.Service{Store: db, Register: reg, Scores: programme.RankedScores(a.priority)}
+	a.funding = &funding.Service{Store: db, Register: reg, Plans: a.plans, Catalogue: a.catalogue}
+	a.shares = &funding.Shares{Funding: a.funding, Store: db}
+	return a, nil
 }
 
 type app struct {
-	decisions *decision.Service
-	files     *file.Service
-	db        *store.DB
-	reg       *estate.Service
-	accounts  *account.Service
-	importer  *importer.Service
+	notices        *notice.Service
+	notify         *notify.Service
+	decisions      *decision.Service
+	files          *file.Service
+	surveys        *survey.Service
+	questionnaires *questionnaire.Service
+	catalogue      *planning.CatalogueService
+	priority       *priority.Service
+	db             *store.DB
+	reg            *estate.Service
+	accounts       *account.Service
+	importer       *importer.Service
+	requests       *request.Service
+	plans          *plan.Service
+	programmes     *programme.Service
+	funding        *funding.Service
+	shares         *funding.Shares
+	represent      *represent.Service
 }
 
 // keys loads the personal-data secret from HUANXIN_SECRET (hex) or from

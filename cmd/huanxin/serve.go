@@ -5,12 +5,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/huanxin/huanxin"
@@ -19,6 +22,8 @@ import (
 	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/demo"
 	"github.com/huanxin/huanxin/estate"
+	"github.com/huanxin/huanxin/notify"
+	"github.com/huanxin/huanxin/request"
 	"github.com/huanxin/huanxin/server"
 	"github.com/huanxin/huanxin/web"
 )
@@ -53,6 +58,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if *debugAddr != "" {
 		go func() { e.log.Error("debug server", "err", http.ListenAndServe(*debugAddr, pprofMux())) }()
 	}
+	// Overdue requests escalate one level up, checked every minute.
+	a.requests.Notifier = requestNotifier{notify: a.notify, accounts: a.accounts, requests: a.requests, log: e.log}
+	go a.requests.Sweep(ctx, time.Minute, func(err error) { e.log.Error("request escalation", "err", err) })
 	h, err := handler(a, e, *secure)
 	if err != nil {
 		return err
@@ -68,6 +76,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		defer cancel()
 		srv.Shutdown(sctx)
 	}()
+	// Notifications leave through the outbox under the data directory: no
+	// real SMS, WeChat or e-mail provider is wired yet.
+	go (&notify.Dispatcher{Store: a.db, Senders: notify.Outboxes(filepath.Join(e.data, "outbox")), Log: e.log}).Run(ctx, time.Minute)
 	fmt.Fprintf(e.stdout, "焕新 Huanxin listening on http://%s/\n", ln.Addr())
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -83,10 +94,15 @@ func handler(a *app, e *env, secure bool) (http.Handler, error) {
 		return nil, err
 	}
 	srv := server.New(a.db, a.accounts, e.log, api.NewWithExtras(a.reg, api.Extras{Accounts: a.accounts, Audit: ledger, Importer: a.importer, Decisions: a.decisions,
-		Files: a.files}), pages)
+		Files: a.files, Notices: a.notices, Notify: a.notify, Surveys: a.surveys, Questionnaires: a.questionnaires, Catalogue: a.catalogue,
+		Priority: a.priority, Requests: a.requests, Plans: a.plans, Programmes: a.programmes, Funding: a.funding,
+		Represent: a.represent}), pages)
 	srv.Secure = secure
 	pages.Sessions, pages.Session = srv, server.SessionFromContext
-	pages.Decisions, pages.Files = a.decisions, a.files
+	pages.Decisions, pages.Files, pages.Notices, pages.Notify = a.decisions, a.files, a.notices, a.notify
+	pages.Surveys, pages.Questionnaires, pages.Catalogue, pages.Priority = a.surveys, a.questionnaires, a.catalogue, a.priority
+	pages.Plans, pages.Programmes, pages.Funding, pages.Shares = a.plans, a.programmes, a.funding, a.shares
+	pages.Requests, pages.Represent = a.requests, a.represent
 	return srv.Handler(), nil
 }
 
@@ -108,6 +124,9 @@ func loadDemo(ctx context.Context, a *app, e *env, estates int) error {
 		}
 		if err := demoAccounts(sys, a, city); err != nil {
 			return fmt.Errorf("demo accounts: %w", err)
+		}
+		if err := demo.ApprovePlans(sys, a.plans, a.reg, 12); err != nil {
+			return fmt.Errorf("demo plans: %w", err)
 		}
 	}
 	us, _, err := a.accounts.FindUsers(sys, account.UserFilter{Limit: 100})
@@ -194,3 +213,60 @@ func pprofMux() *http.ServeMux {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// requestNotifier tells residents of the answers to their requests, and
+// the users of a unit that an overdue request escalated to, through
+// their inboxes (package notify delivers by their chosen channels).
+type requestNotifier struct {
+	notify   *notify.Service
+	accounts *account.Service
+	requests *request.Service
+	log      *slog.Logger
+}
+
+func (n requestNotifier) Answered(ctx context.Context, r *request.Request) {
+	n.send(ctx, []int64{r.SubmittedBy}, notify.Message{CityID: r.CityID, Kind: notify.KindComplaint,
+		Title: "您反映的问题已答复：" + r.Title, Body: r.Answer, Link: "/requests/" + strconv.FormatInt(r.ID, 10)})
+}
+
+// unitRoles is the role of the officers of each kind of jurisdiction unit.
+var unitRoles = map[request.UnitKind]huanxin.Role{request.UnitCommunity: huanxin.RoleCommunity,
+	request.UnitStreet: huanxin.RoleStreet, request.UnitDistrict: huanxin.RoleBureau}
+
+func (n requestNotifier) Escalated(ctx context.Context, r *request.Request, e request.Escalation) {
+	sys := huanxin.NewContextWithActor(ctx, huanxin.SystemActor)
+	var to []int64
+	if e.To.Kind.IsOrg() {
+		orgs, err := n.requests.Store.FindOrganisations(sys, []int64{r.CityID}, 0)
+		if err != nil {
+			n.log.Error("request notification", "request", r.ID, "err", err)
+			return
+		}
+		for _, o := range orgs {
+			if o.ID == e.To.ID {
+				to = o.Members
+			}
+		}
+	} else {
+		role := unitRoles[e.To.Kind]
+		users, _, err := n.accounts.FindUsers(sys, account.UserFilter{Role: &role, Limit: 1000})
+		if err != nil {
+			n.log.Error("request notification", "request", r.ID, "err", err)
+			return
+		}
+		for _, u := range users {
+			if slices.ContainsFunc(u.Scopes, func(s account.ScopeRef) bool { return s.JurisdictionID == e.To.ID }) {
+				to = append(to, u.ID)
+			}
+		}
+	}
+	n.send(ctx, to, notify.Message{CityID: r.CityID, Kind: notify.KindComplaint, Title: "逾期诉求转交本单位办理：" + r.Title,
+		Body: e.From.Name + " 未在期限内答复，请于 " + r.Deadline.In(huanxin.Shanghai).Format("2006-01-02 15:04") + " 前答复。",
+		Link: "/requests/" + strconv.FormatInt(r.ID, 10)})
+}
+
+func (n requestNotifier) send(ctx context.Context, to []int64, m notify.Message) {
+	if err := n.notify.ToUsers(ctx, to, m); err != nil {
+		n.log.Error("request notification", "err", err)
+	}
+}

@@ -614,7 +614,7 @@ func (s *Service) PublishForComments(ctx context.Context, id int64, end time.Tim
 	}
 	body.WriteString("\n方案详情：/plans/" + strconv.FormatInt(r.ID, 10) + "\n\n公示期内如有意见，请在本公示下提出，我们将逐条答复。")
 	n := &notice.Notice{ScopeKind: notice.ScopeEstate, EstateID: r.EstateID, Type: notice.TypePlan,
-		Title: "改造方案公示：" + r.Title, Body: body.String(), PublicityStart: time.Now(), PublicityEnd: end}
+		Title: "改造方案公示：" + r.Title, Body: body.String(), PublicityStart: s.Notices.Today(), PublicityEnd: end}
 	if err := s.Notices.Create(ctx, n); err != nil {
 		return nil, err
 	}
