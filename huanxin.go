@@ -147,6 +147,30 @@ func ActorFromContext(ctx context.Context) *Actor {
 	return a
 }
 
+// SignedIn returns the actor of ctx, or EUNAUTHORIZED when there is none.
+func SignedIn(ctx context.Context) (*Actor, error) {
+	a := ActorFromContext(ctx)
+	if a == nil {
+		return nil, Errorf(EUNAUTHORIZED, "请先登录 please sign in")
+	}
+	return a, nil
+}
+
+// Officer returns the actor of ctx if it is an officer who may change
+// data in its jurisdiction (a role that edits the register, not through a
+// read-only token); else EFORBIDDEN with refused, a bilingual sentence
+// saying what the actor may not do.
+func Officer(ctx context.Context, refused string) (*Actor, error) {
+	a, err := SignedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Role.CanEditRegister() || a.ReadOnly {
+		return nil, Errorf(EFORBIDDEN, "%s", refused)
+	}
+	return a, nil
+}
+
 // SystemActor is used by command-line tools run by the operator on the
 // server itself; it has an unlimited scope.
 var SystemActor = &Actor{UserID: 0, Name: "system", Role: RoleAdmin, Scope: Scope{All: true}}

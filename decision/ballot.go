@@ -154,7 +154,7 @@ type Cast struct {
 // counts is the decision's conflict rule. Second entries may still be made
 // after closing, until the result is announced.
 func (s *Service) Cast(ctx context.Context, id int64, v Vote) (*Cast, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -440,7 +440,7 @@ type Receipt struct {
 
 // CheckReceipt returns the ballot a receipt code stands for.
 func (s *Service) CheckReceipt(ctx context.Context, code string) (*Receipt, error) {
-	if _, err := actor(ctx); err != nil {
+	if _, err := huanxin.SignedIn(ctx); err != nil {
 		return nil, err
 	}
 	b, replaced, err := s.Store.FindReceipt(ctx, ReceiptHash(code))

@@ -29,7 +29,7 @@ type Objection struct {
 // period runs. Owners of the frozen electorate may object; officers who
 // run the decision may record an objection handed in on paper.
 func (s *Service) Object(ctx context.Context, id int64, body string) (*Objection, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}

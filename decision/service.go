@@ -215,24 +215,9 @@ func (s *Service) electorate(ctx context.Context, id int64) (Electorate, error) 
 	return e, err
 }
 
-func actor(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	if a == nil {
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	}
-	return a, nil
-}
-
 // officer returns the actor if it may run decisions.
 func officer(ctx context.Context) (*huanxin.Actor, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !a.Role.CanEditRegister() || a.ReadOnly {
-		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "无权组织表决 you may not run owners' decisions")
-	}
-	return a, nil
+	return huanxin.Officer(ctx, "无权组织表决 you may not run owners' decisions")
 }
 
 func outOfScope() error {
@@ -364,7 +349,7 @@ func (s *Service) checkScope(ctx context.Context, d *Decision, fail func(field, 
 
 // Get returns a decision visible to the actor.
 func (s *Service) Get(ctx context.Context, id int64) (*Decision, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -373,7 +358,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Decision, error) {
 
 // List returns the decisions of an estate visible to the actor.
 func (s *Service) List(ctx context.Context, estateID int64) ([]*Decision, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -784,7 +769,7 @@ type RegisterRow struct {
 // cast them (by receipt hash), voters as numbers — except for auditors,
 // who see the voters.
 func (s *Service) BallotRegister(ctx context.Context, id int64) (*Decision, []RegisterRow, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

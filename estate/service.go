@@ -76,15 +76,6 @@ type Service struct {
 	Store Store
 }
 
-// actor returns the request's actor or an EUNAUTHORIZED error.
-func actor(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	if a == nil {
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	}
-	return a, nil
-}
-
 // Entity names used in authorization and the audit ledger.
 const (
 	EntityJurisdiction = "jurisdiction"
@@ -113,7 +104,7 @@ func canRead(r huanxin.Role, entity string) bool {
 // scoped prepares a filter for the actor: it applies the actor's scope and
 // personal-data rights, and refuses roles that may not read the entity.
 func scoped(ctx context.Context, entity string, f Filter) (Filter, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return f, err
 	}
@@ -127,7 +118,7 @@ func scoped(ctx context.Context, entity string, f Filter) (Filter, error) {
 
 // canWrite returns EFORBIDDEN unless the actor may change the register.
 func canWrite(ctx context.Context) (*huanxin.Actor, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -113,21 +113,13 @@ func (s *Service) Limit() int64 {
 	return DefaultMaxSize
 }
 
-func actor(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	if a == nil {
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	}
-	return a, nil
-}
-
 // Put stores the file read from r for an estate, under the sanitised
 // name. Uploading the same bytes again for the same estate returns the
 // stored file as it is: its first name is kept and the name given now is
 // ignored, and nothing is written or audited. Everything else about the
 // upload is checked before the bytes are stored.
 func (s *Service) Put(ctx context.Context, estateID int64, name string, r io.Reader) (*File, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +177,7 @@ func sizeText(n int64) string {
 
 // Get returns the metadata of a file the actor may read, or ENOTFOUND.
 func (s *Service) Get(ctx context.Context, id int64) (*File, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -92,14 +92,7 @@ func (s *Service) of(p *plan.Plan, lines []Line) (*Funding, error) {
 }
 
 func officer(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	switch {
-	case a == nil:
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	case !a.Role.CanEditRegister() || a.ReadOnly:
-		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "无权编制资金计划 you may not change funding plans")
-	}
-	return a, nil
+	return huanxin.Officer(ctx, "无权编制资金计划 you may not change funding plans")
 }
 
 // Add commits money of a source to an item of a plan, after checking that

@@ -218,23 +218,8 @@ func (s *Service) now() time.Time {
 // notice published now can run.
 func (s *Service) Today() time.Time { return Day(s.now()) }
 
-func actor(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	if a == nil {
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	}
-	return a, nil
-}
-
 func officer(ctx context.Context) (*huanxin.Actor, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !a.Role.CanEditRegister() || a.ReadOnly {
-		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "无权发布公告 you may not issue notices")
-	}
-	return a, nil
+	return huanxin.Officer(ctx, "无权发布公告 you may not issue notices")
 }
 
 func outOfScope() error {
@@ -384,7 +369,7 @@ func (s *Service) scope(ctx context.Context, n *Notice, fail func(field, msg str
 // their scope; residents see published (and withdrawn) notices whose
 // scope holds one of their parts.
 func (s *Service) Get(ctx context.Context, id int64) (*Notice, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -405,7 +390,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Notice, error) {
 // residents those that concern them, for officers those of their scope
 // (of one estate if estateID is given).
 func (s *Service) List(ctx context.Context, estateID *int64, status *Status) ([]*Notice, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -525,7 +510,7 @@ func (s *Service) Attachment(ctx context.Context, id, fileID int64) (*file.File,
 // and records a receipt for each of the resident's households in its
 // scope (once).
 func (s *Service) Open(ctx context.Context, id int64) (*Notice, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -610,7 +595,7 @@ func (s *Service) NotReached(ctx context.Context, id int64) (*Notice, []Househol
 // whose household the notice concerns, or an officer recording one
 // handed in on paper.
 func (s *Service) Object(ctx context.Context, id int64, body string) (*Objection, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -15,14 +15,6 @@ type Service struct {
 	Store Store
 }
 
-func actor(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	if a == nil {
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	}
-	return a, nil
-}
-
 // Check trims a message and checks what every message needs; services
 // that queue messages in their own transaction (notices) call it first.
 func (m *Message) Check() error {
@@ -73,7 +65,7 @@ func (s *Service) ToResidentsOfParts(ctx context.Context, partIDs []int64, m Mes
 
 // Inbox lists the actor's messages, newest first, and the total.
 func (s *Service) Inbox(ctx context.Context, offset, limit int) ([]Message, int, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -92,7 +84,7 @@ func (s *Service) Unread(ctx context.Context) (int, error) {
 
 // Read returns one of the actor's messages and marks it read.
 func (s *Service) Read(ctx context.Context, id int64) (*Message, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +93,7 @@ func (s *Service) Read(ctx context.Context, id int64) (*Message, error) {
 
 // ReadAll marks all of the actor's messages read.
 func (s *Service) ReadAll(ctx context.Context) error {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return err
 	}
@@ -110,7 +102,7 @@ func (s *Service) ReadAll(ctx context.Context) error {
 
 // Preferences returns the actor's preferences (the defaults if unset).
 func (s *Service) Preferences(ctx context.Context) (Preferences, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return Preferences{}, err
 	}
@@ -119,7 +111,7 @@ func (s *Service) Preferences(ctx context.Context) (Preferences, error) {
 
 // SetPreferences stores the actor's preferences.
 func (s *Service) SetPreferences(ctx context.Context, p Preferences) error {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return err
 	}
@@ -137,7 +129,7 @@ func (s *Service) SetPreferences(ctx context.Context, p Preferences) error {
 // those of the statuses given, to residents of the officer's scope,
 // oldest first.
 func (s *Service) Deliveries(ctx context.Context, statuses []Status, limit int) ([]*Delivery, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}

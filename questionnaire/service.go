@@ -61,25 +61,10 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-func actor(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	if a == nil {
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	}
-	return a, nil
-}
-
 // officer returns the actor if it may build questionnaires and enter
 // paper responses.
 func officer(ctx context.Context) (*huanxin.Actor, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !a.Role.CanEditRegister() || a.ReadOnly {
-		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "无权组织问卷调查 you may not run questionnaires")
-	}
-	return a, nil
+	return huanxin.Officer(ctx, "无权组织问卷调查 you may not run questionnaires")
 }
 
 // MayReadResults reports whether a role may see results and responses:
@@ -137,7 +122,7 @@ func (s *Service) managed(ctx context.Context, id int64) (*Questionnaire, error)
 // Get returns a questionnaire visible to the actor; residents do not see
 // drafts.
 func (s *Service) Get(ctx context.Context, id int64) (*Questionnaire, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +135,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Questionnaire, error) {
 
 // List returns the questionnaires of an estate visible to the actor.
 func (s *Service) List(ctx context.Context, estateID int64) ([]*Questionnaire, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +208,7 @@ type Respondent struct {
 // for (one per part held there; for a questionnaire per resident, the
 // resident once, with their first part), and which have answered.
 func (s *Service) Respondents(ctx context.Context, id int64) (*Questionnaire, []Respondent, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -304,7 +289,7 @@ func (s *Service) blind(id int64, key string) string {
 // resident who filled it in. A second response of the same household (or
 // person) is refused with ECONFLICT, whichever channel it came through.
 func (s *Service) Submit(ctx context.Context, id int64, sub Submission) (*Response, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -419,7 +404,7 @@ func (s *Service) household(ctx context.Context, a *huanxin.Actor, q *Questionna
 
 // readable loads a questionnaire whose results the actor may read.
 func (s *Service) readable(ctx context.Context, id int64) (*Questionnaire, []*Response, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -80,14 +80,6 @@ func (s *Service) now() time.Time {
 
 var system = huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor)
 
-func actor(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	if a == nil {
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	}
-	return a, nil
-}
-
 func outOfScope() error {
 	return huanxin.Errorf(huanxin.EFORBIDDEN, "不在您的管辖范围 outside your jurisdiction")
 }
@@ -100,7 +92,7 @@ func MayEdit(a *huanxin.Actor) bool { return a != nil && a.Role.CanEditRegister(
 // seats and meetings: EFORBIDDEN otherwise, also for an estate outside
 // the scope or missing.
 func (s *Service) officer(ctx context.Context, estateID int64) (*huanxin.Actor, *estate.Estate, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,7 +135,7 @@ func (s *Service) HasSeat(ctx context.Context, userID, estateID int64, roles ...
 // present; for roles that may not see personal data, without the owner,
 // resident and account they are tied to.
 func (s *Service) EstateSeats(ctx context.Context, estateID int64) ([]*Seat, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +208,7 @@ func (s *Service) checkLinks(ctx context.Context, st *Seat) error {
 // EndSeat ends a running term on a day (today when zero) between its
 // start and its end, with a reason; the seat stays in the history.
 func (s *Service) EndSeat(ctx context.Context, id int64, on time.Time, reason string) (*Seat, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +245,7 @@ func (s *Service) EndSeat(ctx context.Context, id int64, on time.Time, reason st
 
 // Meetings lists the meetings of an estate the actor sees.
 func (s *Service) Meetings(ctx context.Context, estateID int64) ([]*Meeting, error) {
-	if _, err := actor(ctx); err != nil {
+	if _, err := huanxin.SignedIn(ctx); err != nil {
 		return nil, err
 	}
 	if _, err := s.Register.Estates().Get(ctx, estateID); err != nil {
@@ -264,7 +256,7 @@ func (s *Service) Meetings(ctx context.Context, estateID int64) ([]*Meeting, err
 
 // Meeting returns a meeting of an estate the actor sees, or ENOTFOUND.
 func (s *Service) Meeting(ctx context.Context, id int64) (*Meeting, error) {
-	if _, err := actor(ctx); err != nil {
+	if _, err := huanxin.SignedIn(ctx); err != nil {
 		return nil, err
 	}
 	m, err := s.Store.FindMeetingByID(ctx, id)
@@ -280,7 +272,7 @@ func (s *Service) Meeting(ctx context.Context, id int64) (*Meeting, error) {
 // editable loads a meeting the actor may record: EFORBIDDEN for anyone
 // else, whether or not it exists.
 func (s *Service) editable(ctx context.Context, id int64) (*huanxin.Actor, *Meeting, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -447,7 +439,7 @@ func (s *Service) CompleteAction(ctx context.Context, meetingID, actionID int64,
 // OverdueActions lists the open actions of an estate the actor sees whose
 // due date has passed, the longest overdue first.
 func (s *Service) OverdueActions(ctx context.Context, estateID int64) ([]*Action, error) {
-	if _, err := actor(ctx); err != nil {
+	if _, err := huanxin.SignedIn(ctx); err != nil {
 		return nil, err
 	}
 	if _, err := s.Register.Estates().Get(ctx, estateID); err != nil {

@@ -93,14 +93,6 @@ const MaxPhotos = 9
 
 var system = huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor)
 
-func actor(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	if a == nil {
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	}
-	return a, nil
-}
-
 func forbidden(msg string) error { return huanxin.Errorf(huanxin.EFORBIDDEN, "%s", msg) }
 
 func notFound() error {
@@ -120,7 +112,7 @@ func (s *Service) Categories(ctx context.Context, cityID int64) ([]Category, err
 // housing bureau whose scope covers the whole city may. Requests keep the
 // deadline they were given.
 func (s *Service) SetCategories(ctx context.Context, cityID int64, cs []Category) error {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return err
 	}
@@ -245,7 +237,7 @@ func (s *Service) officerOver(a *huanxin.Actor, est *estate.Estate) (bool, error
 
 // MayAnswer reports whether the actor may answer for the request's unit.
 func (s *Service) MayAnswer(ctx context.Context, r *Request) (bool, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil || a.ReadOnly {
 		return false, err
 	}
@@ -278,7 +270,7 @@ func (s *Service) MayAnswer(ctx context.Context, r *Request) (bool, error) {
 // MayManage reports whether the actor may reassign and publish the
 // request (an officer over its estate).
 func (s *Service) MayManage(ctx context.Context, r *Request) (bool, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -304,7 +296,7 @@ func IsSubmitter(a *huanxin.Actor, r *Request) bool {
 // Submit validates a new request from a resident (or an officer assisting
 // an owner), routes it and stores it with its deadline.
 func (s *Service) Submit(ctx context.Context, r *Request) error {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return err
 	}
@@ -429,7 +421,7 @@ func (s *Service) scoped(ctx context.Context, a *huanxin.Actor, f Filter) (Filte
 // Find lists the requests the filter selects among those the actor may
 // see, with the number matching.
 func (s *Service) Find(ctx context.Context, f Filter) ([]*Request, int, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -464,7 +456,7 @@ func (s *Service) History(ctx context.Context, id int64) ([]Event, error) {
 // Overview returns the figures per unit of the requests the filter
 // selects among those the actor may see.
 func (s *Service) Overview(ctx context.Context, f Filter) ([]UnitFigures, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +475,7 @@ func (s *Service) Overview(ctx context.Context, f Filter) ([]UnitFigures, error)
 // with the event fn returns.
 func (s *Service) change(ctx context.Context, id int64, statuses []Status, may func(*huanxin.Actor, *Request) (bool, error),
 	fn func(a *huanxin.Actor, r *Request, now time.Time) (Event, error)) (*Request, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -682,7 +674,7 @@ func (s *Service) Publish(ctx context.Context, id int64, question, answer string
 // FAQ returns the published questions and answers of an estate the actor
 // can see, newest first.
 func (s *Service) FAQ(ctx context.Context, estateID int64) ([]*Request, error) {
-	if _, err := actor(ctx); err != nil {
+	if _, err := huanxin.SignedIn(ctx); err != nil {
 		return nil, err
 	}
 	if _, err := s.Register.Estates().Get(ctx, estateID); err != nil {
@@ -775,7 +767,7 @@ func (s *Service) Sweep(ctx context.Context, every time.Duration, report func(er
 // Organisations lists the organisations of the cities the actor sees;
 // organisations' staff see their own.
 func (s *Service) Organisations(ctx context.Context) ([]*Organisation, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -801,7 +793,7 @@ func (s *Service) Organisations(ctx context.Context) ([]*Organisation, error) {
 // its members and estates; an officer whose scope covers every estate it
 // is given (and, for a change, every estate it had) may.
 func (s *Service) SaveOrganisation(ctx context.Context, o *Organisation) error {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return err
 	}

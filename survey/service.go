@@ -71,24 +71,9 @@ func (s *Service) today() string {
 	return now().In(huanxin.Shanghai).Format(time.DateOnly)
 }
 
-func actor(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	if a == nil {
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	}
-	return a, nil
-}
-
 // surveyor returns the actor if it may make surveys.
 func surveyor(ctx context.Context) (*huanxin.Actor, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !a.Role.CanEditRegister() || a.ReadOnly {
-		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "无权填写摸底调查 you may not make condition surveys")
-	}
-	return a, nil
+	return huanxin.Officer(ctx, "无权填写摸底调查 you may not make condition surveys")
 }
 
 // Create checks and stores a new draft survey made by the actor. An
@@ -119,7 +104,7 @@ func (s *Service) Create(ctx context.Context, v *Survey) error {
 // Get returns a survey visible to the actor; a draft's register facts are
 // counted as of now.
 func (s *Service) Get(ctx context.Context, id int64) (*Survey, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +123,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Survey, error) {
 // List returns the surveys of an estate visible to the actor, newest
 // first. Drafts carry no register facts here (Get counts them).
 func (s *Service) List(ctx context.Context, estateID int64) ([]*Survey, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}

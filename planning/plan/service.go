@@ -117,14 +117,7 @@ type Service struct {
 }
 
 func officer(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	switch {
-	case a == nil:
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	case !a.Role.CanEditRegister() || a.ReadOnly:
-		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "无权编制改造方案 you may not prepare renovation plans")
-	}
-	return a, nil
+	return huanxin.Officer(ctx, "无权编制改造方案 you may not prepare renovation plans")
 }
 
 // Create starts a draft plan for an estate in the officer's scope.

@@ -125,14 +125,6 @@ func (s *Service) now() time.Time {
 // shanghai is the time zone of the year in which building age is counted.
 var shanghai = time.FixedZone("CST", 8*3600)
 
-func actor(ctx context.Context) (*huanxin.Actor, error) {
-	a := huanxin.ActorFromContext(ctx)
-	if a == nil {
-		return nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "请先登录 please sign in")
-	}
-	return a, nil
-}
-
 // MayRead reports whether a role may see indicator values, weight sets and
 // rankings: officers and auditors.
 func MayRead(r huanxin.Role) bool {
@@ -157,7 +149,7 @@ func MayEnter(r huanxin.Role) bool {
 func MayWeigh(r huanxin.Role) bool { return r == huanxin.RoleAdmin || r == huanxin.RoleBureau }
 
 func reader(ctx context.Context) (*huanxin.Actor, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err == nil && !MayRead(a.Role) {
 		err = huanxin.Errorf(huanxin.EFORBIDDEN, "只有管理部门可以查看优先排序 only officers may see the priority ranking")
 	}
@@ -222,7 +214,7 @@ func checkValue(key string, v float64) string {
 // defaults to manual and AsOf to now; By is the actor. Nothing is stored
 // unless every value is valid.
 func (s *Service) PutValues(ctx context.Context, vals []IndicatorValue) error {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return err
 	}
@@ -462,7 +454,7 @@ func (s *Service) build(ctx context.Context, in WeightSetInput) (rank.WeightSet,
 }
 
 func (s *Service) weigher(ctx context.Context, cityID int64) (*huanxin.Actor, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return nil, err
 	}

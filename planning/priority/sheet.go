@@ -31,7 +31,7 @@ func Template() sheet.Template {
 // the row and column of each bad cell (an unknown estate code, a value that
 // is not a number, out of range). It returns the number of values stored.
 func (s *Service) ImportValues(ctx context.Context, jurisdictionID int64, r io.Reader, filename string) (int, error) {
-	a, err := actor(ctx)
+	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return 0, err
 	}
