@@ -114,18 +114,9 @@ func (s *Service) Rules(ctx context.Context, cityID int64) (Rules, error) {
 // a housing bureau whose jurisdiction covers the whole city may. Running
 // and past decisions keep the rules they were created under.
 func (s *Service) SetRules(ctx context.Context, cityID int64, r Rules) error {
-	a, err := officer(ctx)
+	a, err := s.Register.CityWide(ctx, cityID, "只有市级管理员或住建局可以修改全市表决规则 only city-wide administrators or housing bureaus may change the city's rules")
 	if err != nil {
 		return err
-	}
-	city, err := s.Register.Jurisdictions().Get(ctx, cityID)
-	if huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
-		return outOfScope()
-	} else if err != nil {
-		return err
-	}
-	if (a.Role != huanxin.RoleAdmin && a.Role != huanxin.RoleBureau) || !a.Scope.CoversPath(city.Path) || city.CityID != cityID {
-		return huanxin.Errorf(huanxin.EFORBIDDEN, "只有市级管理员或住建局可以修改全市表决规则 only city-wide administrators or housing bureaus may change the city's rules")
 	}
 	if _, err := RulesFrom(r.Settings()); err != nil {
 		return err

@@ -182,3 +182,25 @@ func (s *Service) Cities(ctx context.Context) ([]int64, error) {
 	}
 	return out, nil
 }
+
+// CityWide returns the actor if it may change what a whole city shares —
+// its rules, its catalogue, its categories: an administrator or a housing
+// bureau whose jurisdiction covers the whole city, not through a
+// read-only token. Others get EFORBIDDEN with refused, a bilingual
+// sentence saying what they may not do; an unknown city is ENOTFOUND.
+func (s *Service) CityWide(ctx context.Context, cityID int64, refused string) (*huanxin.Actor, error) {
+	a, err := huanxin.SignedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	city, err := s.Jurisdictions().Get(huanxin.NewContextWithActor(ctx, huanxin.SystemActor), cityID)
+	if huanxin.ErrorCode(err) == huanxin.ENOTFOUND || err == nil && (city.Level != huanxin.LevelCity || city.CityID != cityID) {
+		return nil, huanxin.Errorf(huanxin.ENOTFOUND, "城市不存在 no such city")
+	} else if err != nil {
+		return nil, err
+	}
+	if a.ReadOnly || (a.Role != huanxin.RoleAdmin && a.Role != huanxin.RoleBureau) || !a.Scope.CoversPath(city.Path) {
+		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "%s", refused)
+	}
+	return a, nil
+}

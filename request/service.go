@@ -112,18 +112,9 @@ func (s *Service) Categories(ctx context.Context, cityID int64) ([]Category, err
 // housing bureau whose scope covers the whole city may. Requests keep the
 // deadline they were given.
 func (s *Service) SetCategories(ctx context.Context, cityID int64, cs []Category) error {
-	a, err := huanxin.SignedIn(ctx)
+	a, err := s.Register.CityWide(ctx, cityID, "只有市级管理员或住建局可以修改诉求分类 only city-wide administrators or housing bureaus may change the categories")
 	if err != nil {
 		return err
-	}
-	city, err := s.Register.Jurisdictions().Get(system, cityID)
-	if huanxin.ErrorCode(err) == huanxin.ENOTFOUND || err == nil && (city.Level != huanxin.LevelCity || city.CityID != cityID) {
-		return huanxin.Errorf(huanxin.ENOTFOUND, "城市不存在 no such city")
-	} else if err != nil {
-		return err
-	}
-	if (a.Role != huanxin.RoleAdmin && a.Role != huanxin.RoleBureau) || a.ReadOnly || !a.Scope.CoversPath(city.Path) {
-		return forbidden("只有市级管理员或住建局可以修改诉求分类 only city-wide administrators or housing bureaus may change the categories")
 	}
 	for i := range cs {
 		cs[i].Code, cs[i].Label = strings.TrimSpace(cs[i].Code), strings.TrimSpace(cs[i].Label)
