@@ -45,15 +45,7 @@ func (p *Pages) pathDecision(w http.ResponseWriter, r *http.Request) (*decision.
 	if !p.decisionsOn(w, r) {
 		return nil, false
 	}
-	id, err := pathID(r)
-	if err == nil {
-		var d *decision.Decision
-		if d, err = p.Decisions.Get(r.Context(), id); err == nil {
-			return d, true
-		}
-	}
-	p.fail(w, r, err)
-	return nil, false
+	return pathGet(p, w, r, p.Decisions.Get)
 }
 
 // decisionsOn answers 404 when the decision service is not wired.

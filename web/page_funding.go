@@ -130,19 +130,14 @@ func (p *Pages) renderFunding(w http.ResponseWriter, r *http.Request, status int
 	if !p.fundingOn(w, r) {
 		return
 	}
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
+	f, ok := pathGet(p, w, r, p.Funding.Get)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	f, err := p.Funding.Get(ctx, id)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
 	pg := &fundingPage{Base: p.base(r, "funding.title"), Plan: f.Plan, CanEdit: canEdit(r), Form: form}
 	l := pg.Lang
+	var err error
 	if pg.Estate, err = p.Reg.Estates().Get(ctx, f.Plan.EstateID); err != nil {
 		p.fail(w, r, err)
 		return

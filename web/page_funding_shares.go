@@ -145,22 +145,17 @@ func (p *Pages) renderShares(w http.ResponseWriter, r *http.Request, status int,
 	if !p.fundingOn(w, r) {
 		return
 	}
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
+	f, ok := pathGet(p, w, r, p.Funding.Get)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	f, err := p.Funding.Get(ctx, id)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
 	pg := &sharesPage{Base: p.base(r, "shares.title"), Plan: f.Plan, CanEdit: canEdit(r)}
 	l := pg.Lang
 	var runs []*funding.ShareRun
+	var err error
 	if pg.Estate, err = p.Reg.Estates().Get(ctx, f.Plan.EstateID); err == nil {
-		runs, err = p.Shares.Runs(ctx, id)
+		runs, err = p.Shares.Runs(ctx, f.Plan.ID)
 	}
 	if err != nil {
 		p.fail(w, r, err)

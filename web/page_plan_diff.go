@@ -37,17 +37,11 @@ func (p *Pages) planDiff(w http.ResponseWriter, r *http.Request) {
 	if !p.plansOn(w, r) {
 		return
 	}
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
+	pl, ok := pathGet(p, w, r, p.Plans.Get)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	pl, err := p.Plans.Get(ctx, id)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
 	pg := &planDiffPage{Base: p.base(r, "plan.diff.title"), Plan: pl}
 	l := pg.Lang
 	num := func(k string) *int64 {
@@ -58,10 +52,10 @@ func (p *Pages) planDiff(w http.ResponseWriter, r *http.Request) {
 		return &n
 	}
 	status := http.StatusOK
-	a, b, changes, err := p.Plans.Compare(ctx, id, num("from"), num("to"))
+	a, b, changes, err := p.Plans.Compare(ctx, pl.ID, num("from"), num("to"))
 	if huanxin.ErrorCode(err) == huanxin.EINVALID {
 		status, pg.Errors = http.StatusBadRequest, huanxin.ErrorFields(err)
-		a, b, changes, err = p.Plans.Compare(ctx, id, nil, nil)
+		a, b, changes, err = p.Plans.Compare(ctx, pl.ID, nil, nil)
 	}
 	if err != nil {
 		p.fail(w, r, err)

@@ -28,17 +28,11 @@ func (p *Pages) planLineSave(w http.ResponseWriter, r *http.Request) {
 	if !p.plansOn(w, r) {
 		return
 	}
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
+	pl, ok := pathGet(p, w, r, p.Plans.Get)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	pl, err := p.Plans.Get(ctx, id)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
 	l := lang(r)
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	pg := &planPage{Editor: planEditor{Line: v("line"), Code: v("item_code"), Quantity: v("quantity"), UnitCost: v("unit_cost"),
@@ -86,8 +80,9 @@ func (p *Pages) planLineSave(w http.ResponseWriter, r *http.Request) {
 		} else {
 			inputs = append(inputs, in)
 		}
-		if _, err = p.Plans.SetLines(ctx, id, inputs); err == nil {
-			redirect(w, r, "/plans/"+strconv.FormatInt(id, 10), "plan_line_saved")
+		_, err := p.Plans.SetLines(ctx, pl.ID, inputs)
+		if err == nil {
+			redirect(w, r, "/plans/"+strconv.FormatInt(pl.ID, 10), "plan_line_saved")
 			return
 		}
 		if huanxin.ErrorCode(err) != huanxin.EINVALID {
@@ -109,7 +104,7 @@ func (p *Pages) planLineSave(w http.ResponseWriter, r *http.Request) {
 	for _, b := range in.Zone {
 		pg.Editor.Zone = append(pg.Editor.Zone, strconv.FormatInt(b, 10))
 	}
-	p.renderPlan(w, r, http.StatusBadRequest, id, pg)
+	p.renderPlan(w, r, http.StatusBadRequest, pl.ID, pg)
 }
 
 // planLineRemove removes a line of a draft.
@@ -117,25 +112,19 @@ func (p *Pages) planLineRemove(w http.ResponseWriter, r *http.Request) {
 	if !p.plansOn(w, r) {
 		return
 	}
-	id, err := pathID(r)
-	if err != nil {
-		p.fail(w, r, err)
+	pl, ok := pathGet(p, w, r, p.Plans.Get)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	pl, err := p.Plans.Get(ctx, id)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 0 || n >= len(pl.Lines) {
 		p.fail(w, r, huanxin.Errorf(huanxin.ENOTFOUND, "该行不存在 no such line"))
 		return
 	}
-	if _, err := p.Plans.SetLines(ctx, id, slices.Delete(inputsOf(pl.Lines), n, n+1)); err != nil {
+	if _, err := p.Plans.SetLines(ctx, pl.ID, slices.Delete(inputsOf(pl.Lines), n, n+1)); err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/plans/"+strconv.FormatInt(id, 10), "plan_line_removed")
+	redirect(w, r, "/plans/"+strconv.FormatInt(pl.ID, 10), "plan_line_removed")
 }

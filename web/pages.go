@@ -464,13 +464,21 @@ func parseID(s string) (int64, error) { return strconv.ParseInt(strings.TrimSpac
 // pathEstate loads the estate named by the {id} path segment, or answers
 // with the error page (404 also for an estate outside the actor's scope).
 func (p *Pages) pathEstate(w http.ResponseWriter, r *http.Request) (*estate.Estate, bool) {
+	return pathGet(p, w, r, p.Reg.Estates().Get)
+}
+
+// pathGet loads what the {id} path segment names with get; when it cannot
+// (a bad ID, not found, out of scope) it answers with the error page and
+// reports false.
+func pathGet[T any](p *Pages, w http.ResponseWriter, r *http.Request, get func(context.Context, int64) (T, error)) (T, bool) {
 	id, err := pathID(r)
 	if err == nil {
-		var e *estate.Estate
-		if e, err = p.Reg.Estates().Get(r.Context(), id); err == nil {
-			return e, true
+		var v T
+		if v, err = get(r.Context(), id); err == nil {
+			return v, true
 		}
 	}
 	p.fail(w, r, err)
-	return nil, false
+	var zero T
+	return zero, false
 }
