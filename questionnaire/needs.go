@@ -11,6 +11,14 @@ import (
 var CoFund = []string{"愿意按面积分摊出资 willing to pay a share by floor area", "愿意少量出资 willing to pay a little",
 	"视具体方案而定 depends on the plan", "不愿意出资 not willing to pay"}
 
+// Support are the choices of the question whether the household agrees to
+// renovating the estate, and SupportCodes their codes (the ranking's
+// support rate counts the first).
+var (
+	Support      = []string{"同意改造 agree", "不同意 disagree", "无所谓 no opinion"}
+	SupportCodes = []string{"support:agree", "support:disagree", "support:none"}
+)
+
 // NeedsFromCatalogue returns the draft of the residents' needs
 // questionnaire (问需于民) of an estate built from catalogue items: which
 // items the household wants (multiple choice), the five it wants most in
@@ -42,7 +50,10 @@ func NeedsFromCatalogue(estateID int64, items []*planning.Item) *Questionnaire {
 		q.Questions = append(q.Questions, Question{Kind: KindSingle, Required: true, Options: CoFund,
 			Title: "对「" + label + "」项目，您家是否愿意共同出资？ Would you share the cost of " + label + " works?"})
 	}
-	q.Questions = append(q.Questions, Question{Kind: KindText, Title: "其他意见和建议 Other wishes and suggestions"})
+	q.Questions = append(q.Questions,
+		Question{Kind: KindSingle, Required: true, Options: Support, Codes: SupportCodes,
+			Title: "您家是否同意本小区实施改造？ Does your household agree to renovating the estate?"},
+		Question{Kind: KindText, Title: "其他意见和建议 Other wishes and suggestions"})
 	for i := range q.Questions {
 		q.Questions[i].ID = i + 1
 	}

@@ -200,7 +200,7 @@ func TestNeedsFromCatalogue(t *testing.T) {
 	for _, qu := range q.Questions {
 		kinds = append(kinds, qu.Kind)
 	}
-	want := []Kind{KindMultiple, KindRanking, KindSingle, KindSingle, KindSingle, KindText}
+	want := []Kind{KindMultiple, KindRanking, KindSingle, KindSingle, KindSingle, KindSingle, KindText}
 	if !reflect.DeepEqual(kinds, want) || q.EstateID != 42 || q.Per != PerHousehold || q.Anonymous {
 		t.Fatalf("kinds %v", kinds)
 	}

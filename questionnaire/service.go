@@ -52,6 +52,8 @@ type Service struct {
 	Catalogue Catalogue
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Closed, when set, is told of every questionnaire closed (see Close).
+	Closed func(ctx context.Context, q *Questionnaire) error
 }
 
 func (s *Service) now() time.Time {
@@ -168,6 +170,10 @@ func (s *Service) Open(ctx context.Context, id int64) error {
 }
 
 // Close stops collecting answers.
+//
+// When set, Closed is told of the closed questionnaire (planning derives
+// the ranking's needs indicators from a needs questionnaire); its error is
+// returned after the questionnaire is stored as closed.
 func (s *Service) Close(ctx context.Context, id int64) error {
 	q, err := s.managed(ctx, id)
 	if err != nil {
@@ -180,7 +186,10 @@ func (s *Service) Close(ctx context.Context, id int64) error {
 		q.ClosesAt = now
 	}
 	q.Status = StatusClosed
-	return s.Store.SetQuestionnaireStatus(ctx, q, StatusOpen)
+	if err := s.Store.SetQuestionnaireStatus(ctx, q, StatusOpen); err != nil || s.Closed == nil {
+		return err
+	}
+	return s.Closed(ctx, q)
 }
 
 // Submission is a response as given: the household (exclusive part) it

@@ -116,11 +116,13 @@ func (e *env) open(ctx context.Context) (*app, error) {
 	}
 	a.questionnaires.Catalogue = a.catalogue
 	a.decisions = &decision.Service{Store: db, Register: reg, Files: files, Notify: a.notify}
-	// Surveys feed the ranking's survey indicators and the plans' needs.
-	links := evidence.Links{Surveys: a.surveys, Priority: a.priority, Catalogue: a.catalogue}
+	// Surveys and needs questionnaires feed the ranking's indicators and
+	// the plans' needs and asks.
+	links := evidence.Links{Surveys: a.surveys, Questionnaires: a.questionnaires, Priority: a.priority, Catalogue: a.catalogue}
 	a.surveys.Submitted = links.SurveySubmitted
+	a.questionnaires.Closed = links.NeedsClosed
 	a.plans = &plan.Service{Store: db, Register: reg, Catalogue: a.catalogue, Decisions: a.decisions, Notices: a.notices,
-		Needs: links.PlanNeeds}
+		Needs: links.PlanNeeds, Asks: links.PlanAsks}
 	a.programmes = &programme.Service{Store: db, Register: reg, Scores: programme.RankedScores(a.priority)}
 	a.funding = &funding.Service{Store: db, Register: reg, Plans: a.plans, Catalogue: a.catalogue}
 	a.shares = &funding.Shares{Funding: a.funding, Store: db}

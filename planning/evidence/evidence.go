@@ -13,6 +13,7 @@ import (
 	"github.com/huanxin/huanxin/planning"
 	"github.com/huanxin/huanxin/planning/plan"
 	"github.com/huanxin/huanxin/planning/priority"
+	"github.com/huanxin/huanxin/questionnaire"
 	"github.com/huanxin/huanxin/survey"
 )
 
@@ -105,11 +106,13 @@ func Needs(latest []*survey.Survey, items []*planning.Item) []plan.Need {
 	return out
 }
 
-// Links connects surveys to the ranking and to plans.
+// Links connects surveys and needs questionnaires to the ranking and to
+// plans.
 type Links struct {
-	Surveys   *survey.Service
-	Priority  *priority.Service
-	Catalogue *planning.CatalogueService
+	Surveys        *survey.Service
+	Questionnaires *questionnaire.Service
+	Priority       *priority.Service
+	Catalogue      *planning.CatalogueService
 }
 
 // SurveySubmitted stores the survey indicators of the estate of a survey

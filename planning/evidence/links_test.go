@@ -1,13 +1,17 @@
 package evidence_test
 
 import (
+	"slices"
+	"strconv"
 	"testing"
 
+	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/internal/testdb"
 	"github.com/huanxin/huanxin/internal/testworld"
 	"github.com/huanxin/huanxin/planning"
 	"github.com/huanxin/huanxin/planning/evidence"
 	"github.com/huanxin/huanxin/planning/priority"
+	"github.com/huanxin/huanxin/questionnaire"
 	"github.com/huanxin/huanxin/store"
 	"github.com/huanxin/huanxin/survey"
 )
@@ -42,6 +46,68 @@ func TestSurveyFeedsRankingAndPlans(t *testing.T) {
 		needs, err := links.PlanNeeds(w.Community, w.Estate.ID)
 		if err != nil || len(needs) != 1 || needs[0].ItemCode != "B14" || needs[0].Building != w.B1.ID || needs[0].Category != "basic" {
 			t.Fatalf("needs %+v %v", needs, err)
+		}
+	})
+}
+
+// Closing the needs questionnaire stores the support and co-funding
+// indicators, and plans see which items households asked for.
+func TestNeedsFeedRankingAndPlans(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		w := testworld.New(t, db)
+		cat := &planning.CatalogueService{Store: db, Register: w.Register}
+		qs := &questionnaire.Service{Store: db, Register: w.Register, Hash: testdb.Keys().Hash, Catalogue: cat}
+		pri := &priority.Service{Store: db, Reg: w.Register}
+		links := evidence.Links{Questionnaires: qs, Priority: pri, Catalogue: cat}
+		qs.Closed = links.NeedsClosed
+		sw := &estate.Stairwell{BuildingID: w.B1.ID, No: "1"}
+		if err := w.Register.Stairwells().Create(w.System, sw); err != nil {
+			t.Fatal(err)
+		}
+		var parts []int64
+		for i := range 4 {
+			p := &estate.Part{StairwellID: sw.ID, Floor: 1 + i, Room: strconv.Itoa(i+1) + "01", Area: 7000, Sold: true, Delivered: true}
+			if err := w.Register.Parts().Create(w.System, p); err != nil {
+				t.Fatal(err)
+			}
+			parts = append(parts, p.ID)
+		}
+		q, err := qs.CreateNeeds(w.Community, w.Estate.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := qs.Open(w.Community, q.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Question IDs: 1 items, 2 ranking, 3–5 co-funding, 6 support, 7 text.
+		roof := slices.Index(q.Questions[0].Codes, "B14")
+		for i, part := range parts {
+			support, cofund := 0, 0 // agree; willing by area
+			if i == 3 {
+				support, cofund = 1, 3 // disagree; not willing
+			}
+			answers := map[int]questionnaire.Answer{1: {Picks: []int{roof}}, 3: {Picks: []int{cofund}}, 4: {Picks: []int{3}},
+				5: {Picks: []int{2}}, 6: {Picks: []int{support}}}
+			if _, err := qs.Submit(w.Community, q.ID, questionnaire.Submission{Channel: questionnaire.ChannelPaper, PartID: part,
+				Answers: answers}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		asks, err := links.PlanAsks(w.Community, w.Estate.ID)
+		if err != nil || asks["B14"] != 4 || asks["B01"] != 0 {
+			t.Fatalf("asks %v %v", asks, err)
+		}
+		if err := qs.Close(w.Community, q.ID); err != nil {
+			t.Fatal(err)
+		}
+		data, err := pri.Data(w.Community, w.Jurisdictions["community"].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals := data.Values[w.Estate.ID]
+		// Support 3 of 4; willing: 3 of the 12 co-funding answers.
+		if vals["support_rate"].Value != 75 || vals["cofund_willingness"].Value != 25 || vals["support_rate"].Source != priority.SourceNeeds {
+			t.Fatalf("values %+v", vals)
 		}
 	})
 }

@@ -114,6 +114,9 @@ type Service struct {
 	// Needs returns the needs the latest survey of an estate shows (for
 	// omissions); nil when surveys are not wired.
 	Needs func(ctx context.Context, estateID int64) ([]Need, error)
+	// Asks returns, per catalogue item, the households of an estate that
+	// asked for it in the needs questionnaire; nil when not wired.
+	Asks func(ctx context.Context, estateID int64) (map[string]int64, error)
 }
 
 func officer(ctx context.Context) (*huanxin.Actor, error) {
@@ -295,6 +298,17 @@ func (s *Service) Review(ctx context.Context, id int64) (*Review, error) {
 		deps[code] = it.DependsOn
 	}
 	r.Violations = Order(p.Lines, deps)
+	if s.Asks != nil {
+		asked, err := s.Asks(ctx, p.EstateID)
+		if err != nil {
+			return nil, err
+		}
+		for i := range r.Lines {
+			if n, ok := asked[r.Lines[i].ItemCode]; ok {
+				r.Lines[i].Asked = n
+			}
+		}
+	}
 	if s.Needs != nil {
 		needs, err := s.Needs(ctx, p.EstateID)
 		if err != nil {
