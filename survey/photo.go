@@ -64,8 +64,9 @@ func (s *Service) rendition(ctx context.Context, estateID, fileID int64) (Photo,
 
 // Resize returns the photo in data scaled down, proportions kept, so that
 // its long side is at most maxSide pixels, as a JPEG (transparent parts
-// on white), with Catmull-Rom resampling. A photo that fits already is
-// returned as it is, with resized false.
+// on white), with Catmull-Rom resampling, and turned upright as its EXIF
+// orientation says (phones store portrait photos sideways). A photo that
+// fits already and is upright is returned as it is, with resized false.
 func Resize(data []byte, maxSide int) (out []byte, resized bool, err error) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
@@ -75,7 +76,8 @@ func Resize(data []byte, maxSide int) (out []byte, resized bool, err error) {
 		return nil, false, huanxin.Errorf(huanxin.EINVALID, "照片尺寸 %d×%d 不受支持 a %d×%d photo is not accepted (at most %d pixels)",
 			cfg.Width, cfg.Height, cfg.Width, cfg.Height, MaxPixels)
 	}
-	if max(cfg.Width, cfg.Height) <= maxSide {
+	o := orientation(data)
+	if max(cfg.Width, cfg.Height) <= maxSide && o == 1 {
 		return data, false, nil
 	}
 	src, _, err := image.Decode(bytes.NewReader(data))
@@ -83,16 +85,18 @@ func Resize(data []byte, maxSide int) (out []byte, resized bool, err error) {
 		return nil, false, huanxin.Errorf(huanxin.EINVALID, "照片无法读取 the photo cannot be read: %v", err)
 	}
 	w, h := cfg.Width, cfg.Height
-	if w >= h {
+	switch {
+	case max(w, h) <= maxSide:
+	case w >= h:
 		w, h = maxSide, max(1, (h*maxSide+w/2)/w)
-	} else {
+	default:
 		w, h = max(1, (w*maxSide+h/2)/h), maxSide
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Over, nil)
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: Quality}); err != nil {
+	if err := jpeg.Encode(&buf, orient(dst, o), &jpeg.Options{Quality: Quality}); err != nil {
 		return nil, false, err
 	}
 	return buf.Bytes(), true, nil
