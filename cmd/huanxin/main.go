@@ -122,7 +122,7 @@ func (e *env) open(ctx context.Context) (*app, error) {
 	a.surveys.Submitted = links.SurveySubmitted
 	a.questionnaires.Closed = links.NeedsClosed
 	a.plans = &plan.Service{Store: db, Register: reg, Catalogue: a.catalogue, Decisions: a.decisions, Notices: a.notices,
-		Needs: links.PlanNeeds, Asks: links.PlanAsks}
+		Needs: links.PlanNeeds, Asks: links.PlanAsks, Approved: links.PlanApproved}
 	a.programmes = &programme.Service{Store: db, Register: reg, Scores: programme.RankedScores(a.priority)}
 	a.funding = &funding.Service{Store: db, Register: reg, Plans: a.plans, Catalogue: a.catalogue}
 	a.shares = &funding.Shares{Funding: a.funding, Store: db}

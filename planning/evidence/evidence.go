@@ -144,3 +144,21 @@ func (l Links) PlanNeeds(ctx context.Context, estateID int64) ([]plan.Need, erro
 	}
 	return Needs(Latest(all), items), nil
 }
+
+// PlanApproved stores the cost per household of an estate from its plan
+// just approved: the plan's total in yuan over the estate's dwellings
+// (plan.Service's Approved hook). An estate without dwellings on record
+// gets no value.
+func (l Links) PlanApproved(ctx context.Context, p *plan.Plan) error {
+	e, err := l.Priority.Reg.Estates().Get(ctx, p.EstateID)
+	if err != nil || e.Dwellings <= 0 {
+		return err
+	}
+	t, err := plan.Sum(p.Lines)
+	if err != nil {
+		return err
+	}
+	a := huanxin.ActorFromContext(ctx)
+	return l.Priority.PutValues(ctx, []priority.IndicatorValue{{CityID: p.CityID, EstateID: p.EstateID, Key: "cost_per_household",
+		Value: float64(t.Total) / 100 / float64(e.Dwellings), Source: priority.SourcePlan, AsOf: p.Updated, By: a.UserID}})
+}

@@ -1,6 +1,7 @@
 package evidence_test
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/huanxin/huanxin/internal/testworld"
 	"github.com/huanxin/huanxin/planning"
 	"github.com/huanxin/huanxin/planning/evidence"
+	"github.com/huanxin/huanxin/planning/plan"
 	"github.com/huanxin/huanxin/planning/priority"
 	"github.com/huanxin/huanxin/questionnaire"
 	"github.com/huanxin/huanxin/store"
@@ -108,6 +110,43 @@ func TestNeedsFeedRankingAndPlans(t *testing.T) {
 		// Support 3 of 4; willing: 3 of the 12 co-funding answers.
 		if vals["support_rate"].Value != 75 || vals["cofund_willingness"].Value != 25 || vals["support_rate"].Source != priority.SourceNeeds {
 			t.Fatalf("values %+v", vals)
+		}
+	})
+}
+
+// An approved plan gives the ranking the estate's cost per household.
+func TestApprovedPlanGivesCostPerHousehold(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		w := testworld.New(t, db)
+		if _, err := w.Register.Estates().Update(w.System, w.Estate.ID, func(e *estate.Estate) error { e.Dwellings = 200; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		cat := &planning.CatalogueService{Store: db, Register: w.Register}
+		pri := &priority.Service{Store: db, Reg: w.Register}
+		links := evidence.Links{Priority: pri, Catalogue: cat}
+		plans := &plan.Service{Store: db, Register: w.Register, Catalogue: cat, Approved: links.PlanApproved}
+		p, err := plans.Create(w.Community, w.Estate.ID, "屋面")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 1,000 m² of roof at 150 yuan: 150,000 yuan for 200 households.
+		if _, err := plans.SetLines(w.Community, p.ID, []plan.LineInput{{ItemCode: "B14", Quantity: 100000, UnitCost: 15000, Phase: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range []struct {
+			who context.Context
+			do  func(context.Context, int64) error
+		}{{w.Community, plans.Submit}, {w.Community, plans.Approve}, {w.Street, plans.Approve}, {w.District, plans.Approve}} {
+			if err := step.do(step.who, p.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		data, err := pri.Data(w.Community, w.Jurisdictions["community"].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := data.Values[w.Estate.ID]["cost_per_household"]; v.Value != 750 || v.Source != priority.SourcePlan {
+			t.Fatalf("cost per household %+v", v)
 		}
 	})
 }

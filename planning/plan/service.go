@@ -117,6 +117,10 @@ type Service struct {
 	// Asks returns, per catalogue item, the households of an estate that
 	// asked for it in the needs questionnaire; nil when not wired.
 	Asks func(ctx context.Context, estateID int64) (map[string]int64, error)
+	// Approved, when set, is told of a plan the district has just
+	// approved (planning derives the ranking's cost per household); its
+	// error is returned after the approval is stored.
+	Approved func(ctx context.Context, p *Plan) error
 }
 
 func officer(ctx context.Context) (*huanxin.Actor, error) {
@@ -445,7 +449,14 @@ func (s *Service) Approve(ctx context.Context, id int64) error {
 		return err
 	}
 	to, _ := Next(p.Status)
-	return s.Store.MovePlan(ctx, p.ID, Step{From: p.Status, To: to, By: a.UserID}, "", false)
+	if err := s.Store.MovePlan(ctx, p.ID, Step{From: p.Status, To: to, By: a.UserID}, "", false); err != nil {
+		return err
+	}
+	if to != Approved || s.Approved == nil {
+		return nil
+	}
+	p.Status = Approved
+	return s.Approved(ctx, p)
 }
 
 // Return sends a plan under approval back to draft with the reason; it

@@ -22,10 +22,11 @@ const (
 	SourceNeeds    Source = "needs"    // residents' needs questionnaire
 	SourceManual   Source = "manual"   // typed in by an officer
 	SourceImport   Source = "import"   // imported from a spreadsheet
+	SourcePlan     Source = "plan"     // an approved estate plan (cost per household)
 )
 
 // Sources lists the sources a stored value may have.
-var Sources = []Source{SourceSurvey, SourceNeeds, SourceManual, SourceImport}
+var Sources = []Source{SourceSurvey, SourceNeeds, SourceManual, SourceImport, SourcePlan}
 
 // IndicatorValue is one estate's value of one indicator.
 type IndicatorValue struct {

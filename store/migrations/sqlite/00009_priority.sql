@@ -7,7 +7,7 @@ CREATE TABLE indicator_values (
     estate_id  BIGINT NOT NULL REFERENCES estates(id),
     indicator  TEXT   NOT NULL,
     value      DOUBLE PRECISION NOT NULL,
-    source     TEXT   NOT NULL CHECK (source IN ('survey', 'needs', 'manual', 'import')),
+    source     TEXT   NOT NULL CHECK (source IN ('survey', 'needs', 'manual', 'import', 'plan')),
     as_of      BIGINT NOT NULL,
     entered_by BIGINT NOT NULL,
     updated    BIGINT NOT NULL,
