@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/huanxin/huanxin"
@@ -59,7 +57,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		go func() { e.log.Error("debug server", "err", http.ListenAndServe(*debugAddr, pprofMux())) }()
 	}
 	// Overdue requests escalate one level up, checked every minute.
-	a.requests.Notifier = requestNotifier{notify: a.notify, accounts: a.accounts, requests: a.requests, log: e.log}
+	a.requests.Notifier = request.Messenger{Notify: a.notify, Accounts: a.accounts, Requests: a.requests, Log: e.log}
 	go a.requests.Sweep(ctx, time.Minute, func(err error) { e.log.Error("request escalation", "err", err) })
 	h, err := handler(a, e, *secure)
 	if err != nil {
@@ -213,60 +211,3 @@ func pprofMux() *http.ServeMux {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// requestNotifier tells residents of the answers to their requests, and
-// the users of a unit that an overdue request escalated to, through
-// their inboxes (package notify delivers by their chosen channels).
-type requestNotifier struct {
-	notify   *notify.Service
-	accounts *account.Service
-	requests *request.Service
-	log      *slog.Logger
-}
-
-func (n requestNotifier) Answered(ctx context.Context, r *request.Request) {
-	n.send(ctx, []int64{r.SubmittedBy}, notify.Message{CityID: r.CityID, Kind: notify.KindComplaint,
-		Title: "您反映的问题已答复：" + r.Title, Body: r.Answer, Link: "/requests/" + strconv.FormatInt(r.ID, 10)})
-}
-
-// unitRoles is the role of the officers of each kind of jurisdiction unit.
-var unitRoles = map[request.UnitKind]huanxin.Role{request.UnitCommunity: huanxin.RoleCommunity,
-	request.UnitStreet: huanxin.RoleStreet, request.UnitDistrict: huanxin.RoleBureau}
-
-func (n requestNotifier) Escalated(ctx context.Context, r *request.Request, e request.Escalation) {
-	sys := huanxin.NewContextWithActor(ctx, huanxin.SystemActor)
-	var to []int64
-	if e.To.Kind.IsOrg() {
-		orgs, err := n.requests.Store.FindOrganisations(sys, []int64{r.CityID}, 0)
-		if err != nil {
-			n.log.Error("request notification", "request", r.ID, "err", err)
-			return
-		}
-		for _, o := range orgs {
-			if o.ID == e.To.ID {
-				to = o.Members
-			}
-		}
-	} else {
-		role := unitRoles[e.To.Kind]
-		users, _, err := n.accounts.FindUsers(sys, account.UserFilter{Role: &role, Limit: 1000})
-		if err != nil {
-			n.log.Error("request notification", "request", r.ID, "err", err)
-			return
-		}
-		for _, u := range users {
-			if slices.ContainsFunc(u.Scopes, func(s account.ScopeRef) bool { return s.JurisdictionID == e.To.ID }) {
-				to = append(to, u.ID)
-			}
-		}
-	}
-	n.send(ctx, to, notify.Message{CityID: r.CityID, Kind: notify.KindComplaint, Title: "逾期诉求转交本单位办理：" + r.Title,
-		Body: e.From.Name + " 未在期限内答复，请于 " + r.Deadline.In(huanxin.Shanghai).Format("2006-01-02 15:04") + " 前答复。",
-		Link: "/requests/" + strconv.FormatInt(r.ID, 10)})
-}
-
-func (n requestNotifier) send(ctx context.Context, to []int64, m notify.Message) {
-	if err := n.notify.ToUsers(ctx, to, m); err != nil {
-		n.log.Error("request notification", "err", err)
-	}
-}
