@@ -59,6 +59,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	// Overdue requests escalate one level up, checked every minute.
 	a.requests.Notifier = request.Messenger{Notify: a.notify, Accounts: a.accounts, Requests: a.requests, Log: e.log}
 	go a.requests.Sweep(ctx, time.Minute, func(err error) { e.log.Error("request escalation", "err", err) })
+	// Scheduled satisfaction surveys go out when due, checked every minute.
+	go a.questionnaires.SweepSchedules(ctx, time.Minute, func(err error) { e.log.Error("survey schedules", "err", err) })
 	h, err := handler(a, e, *secure)
 	if err != nil {
 		return err
