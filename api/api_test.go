@@ -85,7 +85,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	a := api.NewWithExtras(&estate.Service{}, api.Extras{Accounts: &account.Service{}, Audit: &audit.Service{}, Importer: &importer.Service{},
 		Decisions: &decision.Service{}, Files: &file.Service{}, Requests: &request.Service{}, Questionnaires: &questionnaire.Service{},
 		Priority: &priority.Service{}, Surveys: &survey.Service{}, Notices: &notice.Service{}, Notify: &notify.Service{}, Plans: &plan.Service{},
-		Programmes: &programme.Service{}, Represent: &represent.Service{}, Funding: &funding.Service{}, Catalogue: &planning.CatalogueService{}})
+		Programmes: &programme.Service{}, Represent: &represent.Service{}, Funding: &funding.Service{}, Catalogue: &planning.CatalogueService{},
+		Appraisals: &funding.Appraisals{}})
 	routes := a.Routes()
 
 	// The register's routes are all there, and openapi.json itself.
