@@ -126,6 +126,7 @@ func (e *env) open(ctx context.Context) (*app, error) {
 	a.programmes = &programme.Service{Store: db, Register: reg, Scores: programme.RankedScores(a.priority)}
 	a.funding = &funding.Service{Store: db, Register: reg, Plans: a.plans, Catalogue: a.catalogue}
 	a.shares = &funding.Shares{Funding: a.funding, Store: db}
+	a.appraisals = &funding.Appraisals{Store: db, Register: reg}
 	return a, nil
 }
 
@@ -147,6 +148,7 @@ type app struct {
 	programmes     *programme.Service
 	funding        *funding.Service
 	shares         *funding.Shares
+	appraisals     *funding.Appraisals
 	represent      *represent.Service
 }
 
