@@ -127,6 +127,7 @@ func (e *env) open(ctx context.Context) (*app, error) {
 	a.funding = &funding.Service{Store: db, Register: reg, Plans: a.plans, Catalogue: a.catalogue}
 	a.shares = &funding.Shares{Funding: a.funding, Store: db}
 	a.appraisals = &funding.Appraisals{Store: db, Register: reg}
+	a.maintenance = &funding.Maintenance{Store: db, Register: reg, Decisions: a.decisions}
 	return a, nil
 }
 
@@ -149,6 +150,7 @@ type app struct {
 	funding        *funding.Service
 	shares         *funding.Shares
 	appraisals     *funding.Appraisals
+	maintenance    *funding.Maintenance
 	represent      *represent.Service
 }
 
