@@ -364,9 +364,15 @@ func (db *DB) NotReached(ctx context.Context, n *notice.Notice) ([]notice.Househ
 
 // AddReceipts records households reached; a household already reached
 // keeps its first receipt. The receipts written are audited as one entry.
+// When every household already has its receipt (a resident opening a
+// notice again) nothing is written: a read answers, not a write
+// transaction on every view.
 func (db *DB) AddReceipts(ctx context.Context, rs []notice.Receipt) error {
 	if len(rs) == 0 {
 		return nil
+	}
+	if all, err := db.allReceipted(ctx, rs); err != nil || all {
+		return err
 	}
 	return db.WithTx(ctx, func(tx *Tx) error {
 		var added []int64
@@ -388,6 +394,19 @@ func (db *DB) AddReceipts(ctx context.Context, rs []notice.Receipt) error {
 		return tx.Audit(rs[0].CityID, audit.ActionCreate, entityNoticeReceipt, rs[0].NoticeID,
 			map[string]any{"parts": added, "channel": rs[0].Channel}, string(rs[0].Channel))
 	})
+}
+
+// allReceipted reports whether each of the receipts' households already
+// has a receipt for the notice (receipts of one notice).
+func (db *DB) allReceipted(ctx context.Context, rs []notice.Receipt) (bool, error) {
+	args := []any{rs[0].CityID, rs[0].NoticeID}
+	for _, r := range rs {
+		args = append(args, r.PartID)
+	}
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM notice_receipts WHERE city_id = ? AND notice_id = ? AND part_id IN (`+
+		placeholders(len(rs))+`)`, args...).Scan(&n)
+	return n == len(rs), err
 }
 
 // Receipts lists the households reached for a notice, in the order
