@@ -56,6 +56,10 @@ type Extras struct {
 	Represent *represent.Service
 	// Funding keeps the funding plans of estate plans.
 	Funding *funding.Service
+	// Appraisals keeps the social-capital appraisals of estates.
+	Appraisals *funding.Appraisals
+	// Maintenance keeps the housing maintenance fund of estates.
+	Maintenance *funding.Maintenance
 }
 
 // Importer reads and writes spreadsheets of register records;
@@ -132,12 +136,18 @@ var _ Importer = (*importer.Service)(nil)
 //	GET    /api/v1/questionnaires/{id} and PATCH (a draft), POST …/open, …/close
 //	POST   /api/v1/questionnaires/{id}/responses
 //	GET    /api/v1/questionnaires/{id}/results and …/texts
+//	GET    /api/v1/questionnaire-schedules  and POST; POST …/{id}/cancel: scheduled surveys (Questionnaires)
 //	GET    /api/v1/indicators               the indicator system (Priority)
 //	GET    /api/v1/indicators/values        and PUT; POST /api/v1/indicators/import
 //	GET    /api/v1/weight-sets              and POST; GET, PUT …/{id}; POST …/ahp
 //	POST   /api/v1/rankings
 //	GET    /api/v1/plans/{id}/funding       a plan's funding (Funding), and POST a line
 //	POST   /api/v1/plans/{id}/funding/{line}/advance and …/withdraw
+//	GET    /api/v1/estates/{id}/maintenance-fund/balances and POST …/balances/import (Maintenance)
+//	GET    /api/v1/estates/{id}/maintenance-fund/uses and POST; POST …/uses/{use}/approve, …/pay
+//	GET    /api/v1/estates/{id}/maintenance-fund/raises and POST
+//	GET    /api/v1/appraisals               social-capital appraisals of an estate (Appraisals); POST
+//	GET    /api/v1/appraisals/{id}          and PUT; GET …/result (table, NPV, IRR, paybacks, DSCR, sensitivity)
 //	GET    /api/v1/plans                    renovation plans (Plans); POST
 //	GET    /api/v1/plans/{id}               with totals, order violations, omissions, missing sign-offs
 //	PUT    /api/v1/plans/{id}/lines
@@ -242,6 +252,7 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 	}
 	if x.Questionnaires != nil {
 		a.questionnaireRoutes(x.Questionnaires)
+		a.questionnaireScheduleRoutes(x.Questionnaires)
 	}
 	if x.Priority != nil {
 		h := priorityHandlers{svc: x.Priority}
@@ -274,6 +285,12 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 		a.handle("GET "+base+"/{id}/not-reached", http.HandlerFunc(h.notReached), nil)
 		a.handle("GET "+Prefix+"/cities/{id}/notice-rules", http.HandlerFunc(h.rules), nil)
 		a.handle("PUT "+Prefix+"/cities/{id}/notice-rules", http.HandlerFunc(h.setRules), nil)
+	}
+	if x.Appraisals != nil {
+		a.appraisalRoutes(x.Appraisals)
+	}
+	if x.Maintenance != nil {
+		a.maintenanceRoutes(x.Maintenance)
 	}
 	if x.Funding != nil {
 		h := fundingHandlers{svc: x.Funding}

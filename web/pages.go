@@ -71,6 +71,10 @@ type Pages struct {
 	// residents' disclosure; nil disables their pages.
 	Funding *funding.Service
 	Shares  *funding.Shares
+	// Appraisals keeps social-capital appraisals; nil disables their pages.
+	Appraisals *funding.Appraisals
+	// Maintenance keeps estates' maintenance funds; nil disables their pages.
+	Maintenance *funding.Maintenance
 	// Requests runs residents' questions and complaints; nil disables
 	// their pages.
 	Requests *request.Service
@@ -234,6 +238,9 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /questionnaires/{id}/results", p.signedIn(p.questionnaireResults))
 	mux.HandleFunc("GET /questionnaires/{id}/results.xlsx", p.signedIn(p.questionnaireResultsSheet))
 	mux.HandleFunc("GET /questionnaires/{id}/responses.xlsx", p.signedIn(p.questionnaireResponsesSheet))
+	mux.HandleFunc("GET /estates/{id}/questionnaire-schedules", p.edits(p.questionnaireSchedules))
+	mux.HandleFunc("POST /estates/{id}/questionnaire-schedules", p.edits(p.questionnaireScheduleCreate))
+	mux.HandleFunc("POST /questionnaire-schedules/{id}/cancel", p.edits(p.questionnaireScheduleCancel))
 	mux.HandleFunc("GET /answer", p.signedIn(p.answerList))
 	mux.HandleFunc("GET /answer/{id}", p.signedIn(p.answerForm))
 	mux.HandleFunc("POST /answer/{id}", p.signedIn(p.answerSubmit))
@@ -256,6 +263,20 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /meetings/{id}/actions", p.signedIn(p.actionAdd))
 	mux.HandleFunc("POST /meetings/{id}/actions/{action}/complete", p.signedIn(p.actionComplete))
 	mux.HandleFunc("GET /funding", p.signedIn(p.fundingList))
+	mux.HandleFunc("GET /maintenance-fund", p.signedIn(p.maintenanceList))
+	mux.HandleFunc("GET /maintenance-fund/template.xlsx", p.signedIn(p.maintenanceTemplate))
+	mux.HandleFunc("GET /estates/{id}/maintenance-fund", p.signedIn(p.maintenanceShow))
+	mux.HandleFunc("POST /estates/{id}/maintenance-fund/import", p.edits(p.maintenanceImport))
+	mux.HandleFunc("POST /estates/{id}/maintenance-fund/uses", p.edits(p.maintenanceUse))
+	mux.HandleFunc("POST /estates/{id}/maintenance-fund/uses/{use}/{action}", p.edits(p.maintenanceMove))
+	mux.HandleFunc("POST /estates/{id}/maintenance-fund/raises", p.edits(p.maintenanceRaise))
+	mux.HandleFunc("GET /appraisals", p.edits(p.appraisalList))
+	mux.HandleFunc("GET /appraisals/new", p.edits(p.appraisalNew))
+	mux.HandleFunc("POST /appraisals", p.edits(p.appraisalSave))
+	mux.HandleFunc("GET /appraisals/{id}", p.edits(p.appraisalShow))
+	mux.HandleFunc("GET /appraisals/{id}/edit", p.edits(p.appraisalEdit))
+	mux.HandleFunc("POST /appraisals/{id}", p.edits(p.appraisalSave))
+	mux.HandleFunc("GET /appraisals/{id}/export.xlsx", p.edits(p.appraisalExport))
 	mux.HandleFunc("GET /plans/{id}/funding", p.signedIn(p.fundingShow))
 	mux.HandleFunc("POST /plans/{id}/funding", p.edits(p.fundingAdd))
 	mux.HandleFunc("POST /plans/{id}/funding/{line}/{action}", p.edits(p.fundingMove))
@@ -356,7 +377,10 @@ func menu(role huanxin.Role, path string) []MenuItem {
 	m = append(m, item("nav.questionnaires", "/questionnaires"))
 	m = append(m, item("represent.nav.meetings", "/meetings"))
 	m = priorityMenu(m, role, item)
-	m = append(m, MenuItem{Key: "nav.funding_group", Children: []MenuItem{item("nav.funding", "/funding")}})
+	m = append(m, MenuItem{Key: "nav.funding_group", Children: []MenuItem{item("nav.funding", "/funding"), item("maintenance.nav", "/maintenance-fund")}})
+	if role.CanEditRegister() {
+		m[len(m)-1].Children = append(m[len(m)-1].Children, item("appraisal.nav", "/appraisals"))
+	}
 	sys := MenuItem{Key: "nav.system"}
 	if role == huanxin.RoleAdmin || role == huanxin.RoleBureau {
 		sys.Children = append(sys.Children, item("nav.users", "/users"))
