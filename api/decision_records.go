@@ -225,64 +225,6 @@ func shownObjection(o decision.Objection) Objection {
 		Answered: o.Answered}
 }
 
-func (h decisionHandlers) objections(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	os, err := h.svc.Objections(r.Context(), id)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	out := Objections{Items: make([]Objection, len(os))}
-	for i, o := range os {
-		out.Items[i] = shownObjection(o)
-	}
-	WriteJSON(w, http.StatusOK, out)
-}
-
-func (h decisionHandlers) object(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	var in ObjectionInput
-	if err := decodeBody(w, r, &in); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	o, err := h.svc.Object(r.Context(), id, in.Body)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusCreated, shownObjection(*o))
-}
-
-func (h decisionHandlers) answer(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	oid, err := fileID(r, "objection")
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	var in AnswerInput
-	if err := decodeBody(w, r, &in); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	o, err := h.svc.Answer(r.Context(), id, oid, in.Answer)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, shownObjection(*o))
-}
-
 func (h decisionHandlers) rules(w http.ResponseWriter, r *http.Request) {
 	city, ok := actorAndID(w, r)
 	if !ok {

@@ -292,64 +292,6 @@ func shownNoticeObjection(o notice.Objection) NoticeObjection {
 		AnsweredBy: o.AnsweredBy, Answered: o.Answered}
 }
 
-func (h noticeHandlers) objections(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	os, err := h.svc.Objections(r.Context(), id)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	out := NoticeObjections{Items: make([]NoticeObjection, len(os))}
-	for i, o := range os {
-		out.Items[i] = shownNoticeObjection(o)
-	}
-	WriteJSON(w, http.StatusOK, out)
-}
-
-func (h noticeHandlers) object(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	var in ObjectionInput
-	if err := decodeBody(w, r, &in); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	o, err := h.svc.Object(r.Context(), id, in.Body)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusCreated, shownNoticeObjection(*o))
-}
-
-func (h noticeHandlers) answer(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	oid, err := fileID(r, "objection")
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	var in AnswerInput
-	if err := decodeBody(w, r, &in); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	o, err := h.svc.Answer(r.Context(), id, oid, in.Answer)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, shownNoticeObjection(*o))
-}
-
 func (h noticeHandlers) receipts(w http.ResponseWriter, r *http.Request) {
 	id, ok := actorAndID(w, r)
 	if !ok {
