@@ -44,6 +44,9 @@ type Session struct {
 	CSRF     string
 	OnBehalf int64 // owner ID while an officer assists a resident
 	Expires  time.Time
+	// Renewed says that this request renewed the session: its cookie
+	// must be sent again with the new expiry.
+	Renewed bool
 }
 
 // Token is a personal access token for the API.

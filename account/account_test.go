@@ -72,6 +72,26 @@ func TestSignInThrottleTokensInvitations(t *testing.T) {
 		if _, _, err := svc.SessionActor(ctx, raw+"x"); huanxin.ErrorCode(err) != huanxin.EUNAUTHORIZED {
 			t.Fatalf("forged session accepted: %v", err)
 		}
+		// A session lasts SessionTTL (12 h) from its last use: used in the
+		// second half of its life it is renewed; unused for 12 h it ends.
+		if sess.Renewed {
+			t.Fatal("a fresh session renewed")
+		}
+		signedIn := svc.Now()
+		svc.Now = func() time.Time { return signedIn.Add(7 * time.Hour) }
+		_, late, err := svc.SessionActor(ctx, raw)
+		if err != nil || !late.Renewed || !late.Expires.Equal(signedIn.Add(19*time.Hour)) {
+			t.Fatalf("session after 7 h: %+v %v", late, err)
+		}
+		svc.Now = func() time.Time { return signedIn.Add(8 * time.Hour) }
+		if _, again, err := svc.SessionActor(ctx, raw); err != nil || again.Renewed {
+			t.Fatalf("renewed again an hour later: %+v %v", again, err)
+		}
+		svc.Now = func() time.Time { return signedIn.Add(19*time.Hour + time.Minute) }
+		if _, _, err := svc.SessionActor(ctx, raw); huanxin.ErrorCode(err) != huanxin.EUNAUTHORIZED {
+			t.Fatalf("session unused for more than 12 h: %v", err)
+		}
+		svc.Now = func() time.Time { return signedIn }
 		// Tokens: hashed at rest, read-only flag, revocable.
 		actx := huanxin.NewContextWithActor(ctx, a)
 		tok, _, err := svc.CreateToken(actx, "报表", true, 0)

@@ -36,6 +36,8 @@ type Store interface {
 	FindSession(ctx context.Context, hash []byte) (*Session, error)
 	SetSessionOnBehalf(ctx context.Context, hash []byte, ownerID int64) error
 	DeleteSession(ctx context.Context, hash []byte) error
+	// RenewSession moves a session's expiry.
+	RenewSession(ctx context.Context, hash []byte, expires time.Time) error
 
 	// Throttle counts failures of key within window; fail adds one, reset
 	// clears the key. It returns the count after the change.
@@ -138,14 +140,28 @@ func (s *Service) SignIn(ctx context.Context, login, password, ip string) (strin
 	return raw, sess, nil
 }
 
-// SessionActor resolves a session cookie into the acting user.
+// SessionActor resolves a session cookie into the acting user. A session
+// lasts SessionTTL from the last use, not from sign-in: one used in the
+// second half of its life is renewed (Session.Renewed), so that nobody
+// busy filling in a form — an elderly owner voting slowly — is signed out
+// under them.
 func (s *Service) SessionActor(ctx context.Context, raw string) (*huanxin.Actor, *Session, error) {
-	sess, err := s.Store.FindSession(ctx, HashSecret(raw))
+	hash := HashSecret(raw)
+	sess, err := s.Store.FindSession(ctx, hash)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !sess.Expires.After(s.now()) {
+	now := s.now()
+	if !sess.Expires.After(now) {
 		return nil, nil, huanxin.Errorf(huanxin.EUNAUTHORIZED, "登录已过期 session expired")
+	}
+	if sess.Expires.Sub(now) < s.SessionTTL/2 {
+		renewed := *sess
+		renewed.Expires, renewed.Renewed = now.Add(s.SessionTTL), true
+		if err := s.Store.RenewSession(ctx, hash, renewed.Expires); err != nil {
+			return nil, nil, err
+		}
+		sess = &renewed
 	}
 	a, err := s.Store.Actor(ctx, sess.UserID)
 	if err != nil {

@@ -115,6 +115,9 @@ func (s *Server) Handler() http.Handler {
 		}
 		defer func() { <-s.slots }()
 		r, err := s.authenticate(r)
+		if raw, sess := SessionFromContext(r.Context()); sess != nil && sess.Renewed {
+			s.SetSessionCookie(rec, raw, sess.Expires)
+		}
 		if err != nil {
 			api.WriteError(rec, r, err)
 		} else if err := s.checkCSRF(rec, r); err != nil {

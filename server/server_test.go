@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/account"
@@ -116,6 +117,25 @@ func TestAuthenticationCSRFAndHealth(t *testing.T) {
 					t.Fatalf("security headers missing: %v", resp.Header)
 				}
 			})
+		}
+		// A session used in the second half of its life is renewed, and
+		// the cookie is sent again with the new expiry.
+		acc.Now = func() time.Time { return time.Now().Add(7 * time.Hour) }
+		req, _ := http.NewRequest("GET", ts.URL+"/api/v1/jurisdictions", nil)
+		req.AddCookie(&http.Cookie{Name: server.SessionCookie, Value: raw})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		var renewed *http.Cookie
+		for _, c := range resp.Cookies() {
+			if c.Name == server.SessionCookie {
+				renewed = c
+			}
+		}
+		if resp.StatusCode != 200 || renewed == nil || renewed.Value != raw || renewed.Expires.Before(time.Now().Add(18*time.Hour)) {
+			t.Fatalf("renewed session: %d %+v", resp.StatusCode, renewed)
 		}
 	})
 }

@@ -415,3 +415,11 @@ func (db *DB) RedeemInvitation(ctx context.Context, hash []byte, u *account.User
 		return tx.Audit(city, audit.ActionRedeem, "owner", owner, nil, "invitation "+itoa64(id))
 	})
 }
+
+// RenewSession moves a session's expiry.
+func (db *DB) RenewSession(ctx context.Context, hash []byte, expires time.Time) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec("UPDATE sessions SET expires = ? WHERE id_hash = ?", micro(expires), hash)
+		return err
+	})
+}
