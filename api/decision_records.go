@@ -202,24 +202,6 @@ func (h decisionHandlers) removeDocument(w http.ResponseWriter, r *http.Request)
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h decisionHandlers) documentContent(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	fid, err := fileID(r, "file")
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	f, data, err := h.svc.Document(r.Context(), id, fid)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	ServeFile(w, r, f, data)
-}
-
 func shownObjection(o decision.Objection) Objection {
 	return Objection{ID: o.ID, RaisedBy: o.RaisedBy, Body: o.Body, Raised: o.Raised, Answer: o.Answer, AnsweredBy: o.AnsweredBy,
 		Answered: o.Answered}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -180,6 +181,29 @@ func (h fileHandlers) content(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ServeFile(w, r, f, data)
+}
+
+// ownedFile serves a stored file read through what it belongs to (a
+// decision's document, a notice's attachment, a meeting's photo): get
+// checks that the actor may see {id} and that {file} is one of its files.
+func ownedFile(get func(ctx context.Context, id, fileID int64) (*file.File, []byte, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := actorAndID(w, r)
+		if !ok {
+			return
+		}
+		fid, err := fileID(r, "file")
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		f, data, err := get(r.Context(), id, fid)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		ServeFile(w, r, f, data)
+	}
 }
 
 // ServeFile answers with a stored file's bytes, or 304 when the client

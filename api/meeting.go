@@ -284,24 +284,6 @@ func (h meetingHandlers) photos(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, shownMeeting(m, h.now()))
 }
 
-func (h meetingHandlers) photo(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	fid, err := fileID(r, "file")
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	f, data, err := h.svc.Photo(r.Context(), id, fid)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	ServeFile(w, r, f, data)
-}
-
 func (h meetingHandlers) addAction(w http.ResponseWriter, r *http.Request) {
 	id, ok := actorAndID(w, r)
 	if !ok {
@@ -361,7 +343,7 @@ func registerRepresent(a *API, svc *represent.Service) {
 	a.handle("PUT "+base+"/{id}/attendance", h.change(putAttendance), nil)
 	a.handle("PUT "+base+"/{id}/minutes", h.change(putMinutes), nil)
 	a.handle("PUT "+base+"/{id}/photos", http.HandlerFunc(h.photos), nil)
-	a.handle("GET "+base+"/{id}/photos/{file}/content", http.HandlerFunc(h.photo), nil)
+	a.handle("GET "+base+"/{id}/photos/{file}/content", ownedFile(h.svc.Photo), nil)
 	a.handle("POST "+base+"/{id}/actions", http.HandlerFunc(h.addAction), nil)
 	a.handle("POST "+base+"/{id}/actions/{action}/complete", http.HandlerFunc(h.complete), nil)
 }

@@ -269,24 +269,6 @@ func (h noticeHandlers) transition(move func(ctx context.Context, id int64) (*no
 	}
 }
 
-func (h noticeHandlers) attachment(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	fid, err := fileID(r, "file")
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	f, data, err := h.svc.Attachment(r.Context(), id, fid)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	ServeFile(w, r, f, data)
-}
-
 func shownNoticeObjection(o notice.Objection) NoticeObjection {
 	return NoticeObjection{ID: o.ID, RaisedBy: o.RaisedBy, Name: o.Name, Body: o.Body, Raised: o.Raised, Answer: o.Answer,
 		AnsweredBy: o.AnsweredBy, Answered: o.Answered}

@@ -52,11 +52,7 @@ func (p *Pages) appraisalList(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusOK, "appraisals", pg)
 		return
 	}
-	f := estate.Filter{Limit: fundingListEstates}
-	if sel := selectedScope(r); sel != 0 {
-		f.JurisdictionID = &sel
-	}
-	es, _, err := p.Reg.Estates().Find(ctx, f)
+	es, _, err := p.switcherEstates(ctx, r, fundingListEstates)
 	if err != nil {
 		p.fail(w, r, err)
 		return

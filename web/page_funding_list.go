@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/huanxin/huanxin"
-	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/funding"
 )
 
@@ -36,16 +35,12 @@ func (p *Pages) fundingList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	f := estate.Filter{Limit: fundingListEstates}
-	if sel := selectedScope(r); sel != 0 {
-		f.JurisdictionID = &sel
-	}
-	es, n, err := p.Reg.Estates().Find(ctx, f)
+	es, more, err := p.switcherEstates(ctx, r, fundingListEstates)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	pg := &fundingListPage{Base: p.base(r, "funding.list"), More: n > len(es)}
+	pg := &fundingListPage{Base: p.base(r, "funding.list"), More: more}
 	total := funding.Cover{ByStatus: map[funding.Status]huanxin.Money{}}
 	for _, e := range es {
 		plans, err := p.Funding.Plans.List(ctx, e.ID)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/huanxin/huanxin"
-	"github.com/huanxin/huanxin/estate"
 )
 
 // maintenanceListPage lists the estates in the chosen jurisdiction with
@@ -29,16 +28,12 @@ func (p *Pages) maintenanceList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	f := estate.Filter{Limit: fundingListEstates}
-	if sel := selectedScope(r); sel != 0 {
-		f.JurisdictionID = &sel
-	}
-	es, n, err := p.Reg.Estates().Find(ctx, f)
+	es, more, err := p.switcherEstates(ctx, r, fundingListEstates)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	pg := &maintenanceListPage{Base: p.base(r, "maintenance.list"), More: n > len(es)}
+	pg := &maintenanceListPage{Base: p.base(r, "maintenance.list"), More: more}
 	for _, e := range es {
 		bs, err := p.Maintenance.Balances(ctx, e.ID)
 		if err != nil {

@@ -84,11 +84,7 @@ func (p *Pages) questionnaireList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	f := estate.Filter{Limit: 200}
-	if sel := selectedScope(r); sel > 0 {
-		f.JurisdictionID = &sel
-	}
-	ests, _, err := p.Reg.Estates().Find(ctx, f)
+	ests, _, err := p.switcherEstates(ctx, r, 200)
 	if err != nil {
 		p.fail(w, r, err)
 		return

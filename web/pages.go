@@ -491,6 +491,18 @@ func (p *Pages) pathEstate(w http.ResponseWriter, r *http.Request) (*estate.Esta
 	return pathGet(p, w, r, p.Reg.Estates().Get)
 }
 
+// switcherEstates lists the estates of the jurisdiction chosen in the
+// switcher (every estate in scope when none is), at most limit, and
+// whether there are more.
+func (p *Pages) switcherEstates(ctx context.Context, r *http.Request, limit int) ([]*estate.Estate, bool, error) {
+	f := estate.Filter{Limit: limit}
+	if sel := selectedScope(r); sel > 0 {
+		f.JurisdictionID = &sel
+	}
+	es, n, err := p.Reg.Estates().Find(ctx, f)
+	return es, n > len(es), err
+}
+
 // pathGet loads what the {id} path segment names with get; when it cannot
 // (a bad ID, not found, out of scope) it answers with the error page and
 // reports false.
