@@ -41,6 +41,10 @@ func TestMain(m *testing.M) {
 		fmt.Println("e2e: Chromium not installed; browser tests not run (apt-get install chromium)")
 		os.Exit(0)
 	}
+	if err := loadAxe(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
 	dir, err := os.MkdirTemp("", "huanxin-e2e")
 	if err != nil {
 		panic(err)
@@ -104,7 +108,13 @@ func browser(t *testing.T) context.Context {
 // phone returns a browser with a phone-sized screen.
 func phone(t *testing.T) context.Context {
 	t.Helper()
-	return newBrowser(t, 390, 844)
+	ctx := newBrowser(t, 390, 844)
+	// Headless Chromium keeps a window at least 500 px wide: emulate the
+	// phone's screen (and its viewport meta handling) instead.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
 }
 
 func newBrowser(t *testing.T, width, height int) context.Context {

@@ -47,7 +47,7 @@ func TestBigTextSwitch(t *testing.T) {
 		rec = httptest.NewRecorder()
 		f.mux.ServeHTTP(rec, req)
 		body = rec.Body.String()
-		wantContains(t, body, `<body class="office big">`, `href="/bigtext?on=0&amp;back=%2flogin" aria-pressed="true">标准字</a>`)
+		wantContains(t, body, `<body class="office big">`, `href="/bigtext?on=0&amp;back=%2flogin">标准字</a>`)
 
 		rec = httptest.NewRecorder()
 		f.mux.ServeHTTP(rec, httptest.NewRequest("GET", "/bigtext?on=0&back=/login", nil))
