@@ -54,6 +54,7 @@ type Meeting struct {
 	PhotoFileIDs []int64
 	Actions      []Action // in the order they were added
 	CreatedBy    int64
+	UpdatedBy    int64 // who last changed it: an officer or a representative
 	Created      time.Time
 	Updated      time.Time
 }
@@ -75,13 +76,16 @@ type Action struct {
 	EstateID  int64
 	What      string
 	Owner     string
-	Due       time.Time
-	Status    ActionStatus
-	DoneAt    time.Time
-	DoneBy    int64
-	Note      string
-	CreatedBy int64
-	Created   time.Time
+	// OwnerSeatID is the seat the action is assigned to, if its owner is
+	// a representative: the holder may mark it done.
+	OwnerSeatID int64
+	Due         time.Time
+	Status      ActionStatus
+	DoneAt      time.Time
+	DoneBy      int64
+	Note        string
+	CreatedBy   int64
+	Created     time.Time
 }
 
 // Overdue reports whether an open action's due date has passed on the

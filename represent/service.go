@@ -60,9 +60,11 @@ type Files interface {
 //
 // Everyone who sees an estate (its residents included) sees its seats and
 // meetings; only officers who may edit the register of the estate (admin,
-// bureau, street, community within their scope) fill seats, end terms and
-// record meetings. Residents see the holders' names and offices, not
-// which owner record or account a seat is tied to.
+// bureau, street, community within their scope) fill seats and end terms.
+// Officers record every meeting of the estate; a resident holding a
+// current seat in it records meetings too (see Rights). Residents see the
+// holders' names and offices, not which owner record or account a seat is
+// tied to.
 type Service struct {
 	Store    Store
 	Register *estate.Service
@@ -269,6 +271,100 @@ func (s *Service) Meeting(ctx context.Context, id int64) (*Meeting, error) {
 	return m, nil
 }
 
+// Rights says what the actor may do with a meeting. Officers who may
+// edit the estate's register do everything. A resident holding a seat in
+// the estate today records the meetings they organised or attended (one
+// of their seats present): content, attendance, minutes, photos and
+// actions; and marks done the actions assigned to one of their seats.
+type Rights struct {
+	Record   bool
+	Complete []int64 // the actions the actor may mark done (while open)
+}
+
+// MayComplete reports whether the actor may mark the action done.
+func (r Rights) MayComplete(actionID int64) bool { return slices.Contains(r.Complete, actionID) }
+
+// seatsIn returns the seats the actor holds today in an estate: none for
+// read-only tokens and for officers acting for an owner.
+func (s *Service) seatsIn(ctx context.Context, a *huanxin.Actor, estateID int64) ([]*Seat, error) {
+	if a.ReadOnly || a.OnBehalfOf != 0 {
+		return nil, nil
+	}
+	seats, err := s.Seats(ctx, a.UserID)
+	return slices.DeleteFunc(seats, func(st *Seat) bool { return st.EstateID != estateID }), err
+}
+
+// rights works out what the actor may do with a meeting it sees.
+func (s *Service) rights(ctx context.Context, a *huanxin.Actor, m *Meeting) (Rights, error) {
+	var r Rights
+	if MayEdit(a) {
+		if _, _, err := s.officer(ctx, m.EstateID); err != nil {
+			return r, err
+		}
+		r.Record = true
+		for _, act := range m.Actions {
+			r.Complete = append(r.Complete, act.ID)
+		}
+		return r, nil
+	}
+	seats, err := s.seatsIn(ctx, a, m.EstateID)
+	if err != nil || len(seats) == 0 {
+		return r, err
+	}
+	held := func(id int64) bool { return id != 0 && slices.ContainsFunc(seats, func(st *Seat) bool { return st.ID == id }) }
+	r.Record = m.CreatedBy == a.UserID || slices.ContainsFunc(m.Attendance.SeatIDs, held)
+	for _, act := range m.Actions {
+		if held(act.OwnerSeatID) {
+			r.Complete = append(r.Complete, act.ID)
+		}
+	}
+	return r, nil
+}
+
+// Rights says what the actor may do with a meeting it sees.
+func (s *Service) Rights(ctx context.Context, m *Meeting) (Rights, error) {
+	a, err := huanxin.SignedIn(ctx)
+	if err != nil {
+		return Rights{}, err
+	}
+	return s.rights(ctx, a, m)
+}
+
+// proposer returns the actor and the estate if the actor may record a
+// new meeting of it: an officer of the estate, or a resident holding a
+// seat in it today; EFORBIDDEN otherwise.
+func (s *Service) proposer(ctx context.Context, estateID int64) (*huanxin.Actor, *estate.Estate, error) {
+	a, err := huanxin.SignedIn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if MayEdit(a) {
+		return s.officer(ctx, estateID)
+	}
+	e, err := s.Register.Estates().Get(ctx, estateID)
+	if huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
+		return nil, nil, outOfScope()
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if seats, err := s.seatsIn(ctx, a, estateID); err != nil {
+		return nil, nil, err
+	} else if len(seats) == 0 {
+		return nil, nil, huanxin.Errorf(huanxin.EFORBIDDEN, "只有本小区的居民代表、楼栋长、业委会成员和工作人员可以记录会议 only the estate's representatives and officers may record meetings")
+	}
+	return a, e, nil
+}
+
+// MayPropose reports whether the actor may record a new meeting of the
+// estate.
+func (s *Service) MayPropose(ctx context.Context, estateID int64) (bool, error) {
+	_, _, err := s.proposer(ctx, estateID)
+	if huanxin.ErrorCode(err) == huanxin.EFORBIDDEN {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // editable loads a meeting the actor may record: EFORBIDDEN for anyone
 // else, whether or not it exists.
 func (s *Service) editable(ctx context.Context, id int64) (*huanxin.Actor, *Meeting, error) {
@@ -276,17 +372,23 @@ func (s *Service) editable(ctx context.Context, id int64) (*huanxin.Actor, *Meet
 	if err != nil {
 		return nil, nil, err
 	}
-	if !MayEdit(a) {
-		return nil, nil, outOfScope()
-	}
 	m, err := s.Store.FindMeetingByID(ctx, id)
 	if huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
 		return nil, nil, outOfScope()
 	} else if err != nil {
 		return nil, nil, err
 	}
-	if _, _, err := s.officer(ctx, m.EstateID); err != nil {
+	if _, err := s.Register.Estates().Get(ctx, m.EstateID); huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
+		return nil, nil, outOfScope()
+	} else if err != nil {
 		return nil, nil, err
+	}
+	r, err := s.rights(ctx, a, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !r.Record {
+		return nil, nil, outOfScope()
 	}
 	return a, m, nil
 }
@@ -316,12 +418,12 @@ func (s *Service) checkMeeting(ctx context.Context, m *Meeting) error {
 
 // CreateMeeting records a meeting of an estate.
 func (s *Service) CreateMeeting(ctx context.Context, m *Meeting) error {
-	a, e, err := s.officer(ctx, m.EstateID)
+	a, e, err := s.proposer(ctx, m.EstateID)
 	if err != nil {
 		return err
 	}
-	m.ID, m.CityID, m.CreatedBy, m.Actions = 0, e.CityID, a.UserID, nil
-	if err := s.checkPhotos(ctx, m); err != nil {
+	m.ID, m.CityID, m.CreatedBy, m.UpdatedBy, m.Actions = 0, e.CityID, a.UserID, a.UserID, nil
+	if err := s.checkPhotos(ctx, m, nil); err != nil {
 		return err
 	}
 	if err := s.checkMeeting(ctx, m); err != nil {
@@ -334,7 +436,7 @@ func (s *Service) CreateMeeting(ctx context.Context, m *Meeting) error {
 // (content, attendance, minutes) and stores it if it is still valid. The
 // estate, city, photos and actions do not change here.
 func (s *Service) UpdateMeeting(ctx context.Context, id int64, change func(m *Meeting) error) (*Meeting, error) {
-	_, m, err := s.editable(ctx, id)
+	a, m, err := s.editable(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -343,24 +445,30 @@ func (s *Service) UpdateMeeting(ctx context.Context, id int64, change func(m *Me
 		return nil, err
 	}
 	m.ID, m.CityID, m.EstateID, m.PhotoFileIDs, m.Actions = keep.ID, keep.CityID, keep.EstateID, keep.PhotoFileIDs, keep.Actions
-	m.CreatedBy, m.Created = keep.CreatedBy, keep.Created
+	m.CreatedBy, m.Created, m.UpdatedBy = keep.CreatedBy, keep.Created, a.UserID
 	if err := s.checkMeeting(ctx, m); err != nil {
 		return nil, err
 	}
 	return m, s.Store.UpdateMeeting(ctx, m)
 }
 
-// checkPhotos checks that the photos are stored images of the meeting's
-// estate, each once.
-func (s *Service) checkPhotos(ctx context.Context, m *Meeting) error {
+// checkPhotos checks that the photos are images of the meeting's estate,
+// each once. Photos the meeting already shows stay; new ones must be
+// stored files the actor sees (a resident: their own uploads).
+func (s *Service) checkPhotos(ctx context.Context, m *Meeting, kept []int64) error {
 	if len(m.PhotoFileIDs) > MaxPhotos {
 		return invalid(field("photo_file_ids", "照片过多 too many photos (max 30)"))
 	}
 	for i, id := range m.PhotoFileIDs {
+		if slices.Contains(m.PhotoFileIDs[:i], id) {
+			return invalid(field("photo_file_ids", "照片重复 a photo is listed twice"))
+		}
+		if slices.Contains(kept, id) {
+			continue
+		}
 		f, err := s.Files.Get(ctx, id)
-		if huanxin.ErrorCode(err) == huanxin.ENOTFOUND || err == nil && (f.EstateID != m.EstateID || !strings.HasPrefix(f.ContentType, "image/")) ||
-			slices.Contains(m.PhotoFileIDs[:i], id) {
-			return invalid(field("photo_file_ids", "照片不存在、不属于本小区、不是图片或重复 a photo is missing, of another estate, not an image, or listed twice"))
+		if huanxin.ErrorCode(err) == huanxin.ENOTFOUND || err == nil && (f.EstateID != m.EstateID || !strings.HasPrefix(f.ContentType, "image/")) {
+			return invalid(field("photo_file_ids", "照片不存在、不属于本小区或不是图片 a photo is missing, of another estate, or not an image"))
 		} else if err != nil {
 			return err
 		}
@@ -371,12 +479,13 @@ func (s *Service) checkPhotos(ctx context.Context, m *Meeting) error {
 // SetPhotos replaces the photos of a meeting by stored images of its
 // estate (uploaded through the file service).
 func (s *Service) SetPhotos(ctx context.Context, id int64, fileIDs []int64) (*Meeting, error) {
-	_, m, err := s.editable(ctx, id)
+	a, m, err := s.editable(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	m.PhotoFileIDs = fileIDs
-	if err := s.checkPhotos(ctx, m); err != nil {
+	kept := m.PhotoFileIDs
+	m.PhotoFileIDs, m.UpdatedBy = fileIDs, a.UserID
+	if err := s.checkPhotos(ctx, m, kept); err != nil {
 		return nil, err
 	}
 	return m, s.Store.UpdateMeeting(ctx, m)
@@ -396,14 +505,27 @@ func (s *Service) Photo(ctx context.Context, id, fileID int64) (*file.File, []by
 	return s.Files.Open(system, fileID)
 }
 
-// AddAction adds an open follow-up action to a meeting.
+// AddAction adds an open follow-up action to a meeting. An action may be
+// assigned to a seat of the estate held today (its holder then marks it
+// done); its owner's name defaults to the holder's.
 func (s *Service) AddAction(ctx context.Context, meetingID int64, act *Action) error {
 	a, m, err := s.editable(ctx, meetingID)
 	if err != nil {
 		return err
 	}
 	*act = Action{CityID: m.CityID, MeetingID: m.ID, EstateID: m.EstateID, What: act.What, Owner: act.Owner,
-		Due: act.Due, Status: ActionOpen, Note: act.Note, CreatedBy: a.UserID}
+		OwnerSeatID: act.OwnerSeatID, Due: act.Due, Status: ActionOpen, Note: act.Note, CreatedBy: a.UserID}
+	if act.OwnerSeatID != 0 {
+		st, err := s.Store.FindSeatByID(ctx, act.OwnerSeatID)
+		if huanxin.ErrorCode(err) == huanxin.ENOTFOUND || err == nil && (st.EstateID != m.EstateID || !st.ActiveOn(s.now())) {
+			return invalid(field("owner_seat_id", "该代表不是本小区现任代表 no serving representative of this estate"))
+		} else if err != nil {
+			return err
+		}
+		if strings.TrimSpace(act.Owner) == "" {
+			act.Owner = st.PersonName
+		}
+	}
 	if err := act.Check(); err != nil {
 		return err
 	}
@@ -412,15 +534,29 @@ func (s *Service) AddAction(ctx context.Context, meetingID int64, act *Action) e
 }
 
 // CompleteAction marks an open action of a meeting done, with a note of
-// what was done; the completion is audited.
+// what was done: an officer of the estate, or the holder of the seat the
+// action is assigned to. The completion is audited with who did it.
 func (s *Service) CompleteAction(ctx context.Context, meetingID, actionID int64, note string) (*Action, error) {
-	a, m, err := s.editable(ctx, meetingID)
+	a, err := huanxin.SignedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.Meeting(ctx, meetingID)
+	if huanxin.ErrorCode(err) == huanxin.ENOTFOUND {
+		return nil, outOfScope()
+	} else if err != nil {
+		return nil, err
+	}
+	r, err := s.rights(ctx, a, m)
 	if err != nil {
 		return nil, err
 	}
 	i := slices.IndexFunc(m.Actions, func(x Action) bool { return x.ID == actionID })
-	if i < 0 {
+	switch {
+	case i < 0 && r.Record:
 		return nil, huanxin.Errorf(huanxin.ENOTFOUND, "事项不存在 no such action")
+	case i < 0 || !r.MayComplete(actionID):
+		return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "只有工作人员和该事项的负责代表可以办结 only officers and the representative it is assigned to may complete this action")
 	}
 	act := m.Actions[i]
 	if act.Status == ActionDone {

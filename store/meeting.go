@@ -44,8 +44,8 @@ func (db *DB) CreateMeeting(ctx context.Context, m *represent.Meeting) error {
 	}
 	return db.WithTx(ctx, func(tx *Tx) error {
 		id, err := tx.insertID(`INSERT INTO meetings (city_id, estate_id, kind, title, agenda, at, place, attendance, minutes, photo_ids,
-			created_by, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, m.CityID, m.EstateID, m.Kind, m.Title, agenda,
-			micro(m.At), m.Place, att, m.Minutes, photos, m.CreatedBy, micro(tx.now), micro(tx.now))
+			created_by, updated_by, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, m.CityID, m.EstateID, m.Kind, m.Title, agenda,
+			micro(m.At), m.Place, att, m.Minutes, photos, m.CreatedBy, m.UpdatedBy, micro(tx.now), micro(tx.now))
 		if err != nil {
 			return err
 		}
@@ -63,8 +63,8 @@ func (db *DB) UpdateMeeting(ctx context.Context, m *represent.Meeting) error {
 	}
 	return db.WithTx(ctx, func(tx *Tx) error {
 		res, err := tx.exec(`UPDATE meetings SET kind = ?, title = ?, agenda = ?, at = ?, place = ?, attendance = ?, minutes = ?,
-			photo_ids = ?, updated = ? WHERE city_id = ? AND id = ?`, m.Kind, m.Title, agenda, micro(m.At), m.Place, att, m.Minutes,
-			photos, micro(tx.now), m.CityID, m.ID)
+			photo_ids = ?, updated_by = ?, updated = ? WHERE city_id = ? AND id = ?`, m.Kind, m.Title, agenda, micro(m.At), m.Place, att,
+			m.Minutes, photos, m.UpdatedBy, micro(tx.now), m.CityID, m.ID)
 		if err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func (db *DB) UpdateMeeting(ctx context.Context, m *represent.Meeting) error {
 	})
 }
 
-const meetingCols = `id, city_id, estate_id, kind, title, agenda, at, place, attendance, minutes, photo_ids, created_by, created, updated`
+const meetingCols = `id, city_id, estate_id, kind, title, agenda, at, place, attendance, minutes, photo_ids, created_by, updated_by, created, updated`
 
 // FindMeetings lists the meetings of an estate with their actions, latest
 // first.
@@ -108,7 +108,7 @@ func (db *DB) findMeetings(ctx context.Context, cond string, args ...any) ([]*re
 		m := &represent.Meeting{}
 		var agenda, att, photos string
 		if err := rows.Scan(&m.ID, &m.CityID, &m.EstateID, &m.Kind, &m.Title, &agenda, stamp{&m.At}, &m.Place, &att, &m.Minutes,
-			&photos, &m.CreatedBy, stamp{&m.Created}, stamp{&m.Updated}); err != nil {
+			&photos, &m.CreatedBy, &m.UpdatedBy, stamp{&m.Created}, stamp{&m.Updated}); err != nil {
 			return nil, err
 		}
 		var a attendance
@@ -153,14 +153,14 @@ func slicesKeysOf(m map[int64]*represent.Meeting) []int64 {
 	return out
 }
 
-const actionCols = `id, city_id, meeting_id, estate_id, what, owner, due, status, done_at, done_by, note, created_by, created`
+const actionCols = `id, city_id, meeting_id, estate_id, what, owner, owner_seat_id, due, status, done_at, done_by, note, created_by, created`
 
 func scanActions(rows *sql.Rows) ([]*represent.Action, error) {
 	defer rows.Close()
 	var out []*represent.Action
 	for rows.Next() {
 		a := &represent.Action{}
-		if err := rows.Scan(&a.ID, &a.CityID, &a.MeetingID, &a.EstateID, &a.What, &a.Owner, stamp{&a.Due}, &a.Status,
+		if err := rows.Scan(&a.ID, &a.CityID, &a.MeetingID, &a.EstateID, &a.What, &a.Owner, &a.OwnerSeatID, stamp{&a.Due}, &a.Status,
 			stamp{&a.DoneAt}, &a.DoneBy, &a.Note, &a.CreatedBy, stamp{&a.Created}); err != nil {
 			return nil, err
 		}
@@ -172,8 +172,8 @@ func scanActions(rows *sql.Rows) ([]*represent.Action, error) {
 // AddMeetingAction stores a new open action of a meeting, audited.
 func (db *DB) AddMeetingAction(ctx context.Context, a *represent.Action) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		id, err := tx.insertID(`INSERT INTO meeting_actions (city_id, meeting_id, estate_id, what, owner, due, status, note,
-			created_by, created) VALUES (?,?,?,?,?,?,?,?,?,?)`, a.CityID, a.MeetingID, a.EstateID, a.What, a.Owner, micro(a.Due),
+		id, err := tx.insertID(`INSERT INTO meeting_actions (city_id, meeting_id, estate_id, what, owner, owner_seat_id, due, status, note,
+			created_by, created) VALUES (?,?,?,?,?,?,?,?,?,?,?)`, a.CityID, a.MeetingID, a.EstateID, a.What, a.Owner, a.OwnerSeatID, micro(a.Due),
 			represent.ActionOpen, a.Note, a.CreatedBy, micro(tx.now))
 		if err != nil {
 			return mapErr(err)
