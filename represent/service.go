@@ -311,7 +311,9 @@ func (s *Service) rights(ctx context.Context, a *huanxin.Actor, m *Meeting) (Rig
 	if err != nil || len(seats) == 0 {
 		return r, err
 	}
-	held := func(id int64) bool { return id != 0 && slices.ContainsFunc(seats, func(st *Seat) bool { return st.ID == id }) }
+	held := func(id int64) bool {
+		return id != 0 && slices.ContainsFunc(seats, func(st *Seat) bool { return st.ID == id })
+	}
 	r.Record = m.CreatedBy == a.UserID || slices.ContainsFunc(m.Attendance.SeatIDs, held)
 	for _, act := range m.Actions {
 		if held(act.OwnerSeatID) {
