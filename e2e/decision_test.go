@@ -85,6 +85,7 @@ func TestOwnersDecisionEndToEnd(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`fieldset`))); err != nil {
 		t.Fatal(err)
 	}
+	accessible(owner, t)
 	if err := chromedp.Do(owner,
 		chromedp.Click(chromedp.CSS(`input[type=radio][value="1"]`)),
 		loaded(chromedp.Submit(chromedp.CSS(`input[type=radio][value="1"]`))),
@@ -95,12 +96,14 @@ func TestOwnersDecisionEndToEnd(t *testing.T) {
 	if len(code) != 16 {
 		t.Fatalf("receipt code %q", code)
 	}
+	audit(owner, t)
 	if err := chromedp.Do(owner, chromedp.Navigate(baseURL+"/receipt?code="+code), chromedp.WaitVisible(chromedp.CSS(`#rc-h`))); err != nil {
 		t.Fatal(err)
 	}
 	if got := text(owner, t, "main"); !strings.Contains(got, "加装电梯表决") {
 		t.Fatalf("receipt page: %q", got)
 	}
+	accessible(owner, t)
 
 	if err := chromedp.Do(officer, chromedp.Navigate(baseURL+decisionPath)); err != nil {
 		t.Fatal(err)

@@ -98,6 +98,7 @@ func TestFundingEndToEnd(t *testing.T) {
 	if !strings.Contains(mine, "加装电梯方案") || !strings.Contains(mine, "1幢1单元602室") || !strings.Contains(mine, "尚欠") {
 		t.Fatalf("my shares: %s", mine)
 	}
+	accessible(owner, t)
 	if err := chromedp.Do(owner, loaded(chromedp.Click(chromedp.CSS(`.share-card a[href*="/parts/"]`))),
 		chromedp.WaitVisible(chromedp.CSS(`#statement`))); err != nil {
 		t.Fatal(err)
@@ -106,6 +107,7 @@ func TestFundingEndToEnd(t *testing.T) {
 	if !strings.Contains(st, "居民出资分摊通知单") || !strings.Contains(st, "第6层") || !regexp.MustCompile(`\d+/\d+ × 210,000\.00 = [\d,]+\.\d\d 元`).MatchString(st) {
 		t.Fatalf("statement: %s", st)
 	}
+	accessible(owner, t)
 	if err := chromedp.Do(owner, loaded(chromedp.Click(chromedp.CSS(`main a[href$="/disclosure"]`))),
 		chromedp.WaitVisible(chromedp.CSS(`#disclosure-sources`))); err != nil {
 		t.Fatal(err)
@@ -116,6 +118,7 @@ func TestFundingEndToEnd(t *testing.T) {
 			t.Errorf("disclosure lacks %q:\n%s", want, dc)
 		}
 	}
+	accessible(owner, t)
 	// Phone first: nothing wider than the screen but the scrolling tables.
 	wide, err := chromedp.Run(owner, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
 	if err != nil || wide {

@@ -89,6 +89,7 @@ func TestNoticeEndToEnd(t *testing.T) {
 	if got := text(resident, t, "main"); !strings.Contains(got, title) {
 		t.Fatalf("inbox lacks the notice:\n%s", got)
 	}
+	accessible(resident, t)
 	if n := rows(resident, t, `#unread-count`); n != 1 {
 		t.Fatal("no unread count in the header")
 	}
@@ -106,6 +107,7 @@ func TestNoticeEndToEnd(t *testing.T) {
 	if got, _ := chromedp.Run(resident, chromedp.Evaluate[string](`location.pathname`)); got != path {
 		t.Fatalf("the message led to %q, not %q", got, path)
 	}
+	accessible(resident, t)
 	if err := chromedp.Do(resident,
 		chromedp.SendKeys(chromedp.CSS(`#objection-body`), "施工时间能否避开中午？"),
 		loaded(chromedp.Submit(chromedp.CSS(`#objection-body`))),
@@ -132,4 +134,8 @@ func TestNoticeEndToEnd(t *testing.T) {
 	if err := chromedp.Do(resident, chromedp.Navigate(baseURL+path), chromedp.WaitVisible(chromedp.CSS(`ol.objections .answer`))); err != nil {
 		t.Fatal(err)
 	}
+	if got := text(resident, t, "ol.objections .answer"); !strings.Contains(got, "中午12点至14点停止施工") {
+		t.Fatalf("the resident sees the answer as %q", got)
+	}
+	accessible(resident, t)
 }

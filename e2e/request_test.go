@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,8 +21,11 @@ import (
 // the officer sees the statistics.
 func TestResidentComplaintEndToEnd(t *testing.T) {
 	photo := filepath.Join(t.TempDir(), "井盖.png")
-	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
-	if err := os.WriteFile(photo, png, 0o600); err != nil {
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 4, 3))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(photo, img.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	// The estates the community officer serves: the resident may own
@@ -38,6 +44,7 @@ func TestResidentComplaintEndToEnd(t *testing.T) {
 		chromedp.Navigate(baseURL+"/requests/new"), chromedp.WaitVisible(chromedp.CSS(`#rq-title`))); err != nil {
 		t.Fatal(err)
 	}
+	accessible(resident, t)
 	// Pick the first of the resident's estates that the officer serves.
 	ids, _ := json.Marshal(served)
 	picked, err := chromedp.Run(resident, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
@@ -70,6 +77,7 @@ func TestResidentComplaintEndToEnd(t *testing.T) {
 	if n := rows(resident, t, `img.photo`); n != 1 {
 		t.Fatalf("%d photos shown", n)
 	}
+	accessible(resident, t)
 
 	if err := chromedp.Do(officer,
 		chromedp.Navigate(baseURL+"/requests?status=assigned"), chromedp.WaitVisible(chromedp.CSS(`#request-table`))); err != nil {
@@ -85,8 +93,11 @@ func TestResidentComplaintEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := chromedp.Do(resident, chromedp.Navigate(baseURL+path), chromedp.WaitVisible(chromedp.CSS(`#star-5`)),
-		chromedp.Click(chromedp.CSS(`label[for="star-5"]`)),
+	if err := chromedp.Do(resident, chromedp.Navigate(baseURL+path), chromedp.WaitVisible(chromedp.CSS(`#star-5`))); err != nil {
+		t.Fatal(err)
+	}
+	accessible(resident, t)
+	if err := chromedp.Do(resident, chromedp.Click(chromedp.CSS(`label[for="star-5"]`)),
 		chromedp.SendKeys(chromedp.CSS(`#rate-comment`), "很及时，谢谢"),
 		loaded(chromedp.Submit(chromedp.CSS(`#rate-comment`))),
 		chromedp.WaitVisible(chromedp.CSS(`#request-status`))); err != nil {
@@ -96,6 +107,11 @@ func TestResidentComplaintEndToEnd(t *testing.T) {
 		!strings.Contains(got, "5 / 5") {
 		t.Fatalf("after rating:\n%s", got)
 	}
+	accessible(resident, t)
+	if err := chromedp.Do(resident, loaded(chromedp.Click(chromedp.CSS(`main a[href$="/faq"]`))), chromedp.WaitVisible(chromedp.CSS(`main h1`))); err != nil {
+		t.Fatal(err)
+	}
+	accessible(resident, t)
 
 	if err := chromedp.Do(officer, chromedp.Navigate(baseURL+"/requests/overview"), chromedp.WaitVisible(chromedp.CSS(`#overview-table`))); err != nil {
 		t.Fatal(err)
