@@ -31,16 +31,7 @@ func TestOwnersDecisionEndToEnd(t *testing.T) {
 	}
 
 	officer := browser(t)
-	if err := chromedp.Do(officer, signIn("community", "huanxin2026"),
-		chromedp.Navigate(baseURL+"/estates"), chromedp.WaitVisible(chromedp.CSS(`#estate-table`)),
-		loaded(chromedp.Click(chromedp.CSS(`#estate-table tbody tr td:nth-child(2) a`)))); err != nil {
-		t.Fatal(err)
-	}
-	estatePath, err := chromedp.Run(officer, chromedp.Evaluate[string](`location.pathname`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(officer, chromedp.Navigate(baseURL+estatePath+"/decisions/new"),
+	if err := chromedp.Do(officer, chromedp.Navigate(baseURL+"/estates/"+firstEstate(t, officer)+"/decisions/new"),
 		chromedp.WaitVisible(chromedp.CSS(`#f-title`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-title`), "加装电梯表决"),
 		chromedp.SetValue(chromedp.CSS(`#f-notice`), "0"),
