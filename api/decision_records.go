@@ -63,8 +63,10 @@ type Documents struct {
 
 // Objection is an objection to a published result and its answer.
 type Objection struct {
-	ID         int64     `json:"id"`
-	RaisedBy   int64     `json:"raised_by"`
+	ID       int64 `json:"id"`
+	RaisedBy int64 `json:"raised_by"`
+	// OnBehalfOf is the owner an officer raised it for (assisted mode), or 0.
+	OnBehalfOf int64     `json:"on_behalf_of"`
 	Body       string    `json:"body"`
 	Raised     time.Time `json:"raised"`
 	Answer     string    `json:"answer"`
@@ -203,7 +205,7 @@ func (h decisionHandlers) removeDocument(w http.ResponseWriter, r *http.Request)
 }
 
 func shownObjection(o decision.Objection) Objection {
-	return Objection{ID: o.ID, RaisedBy: o.RaisedBy, Body: o.Body, Raised: o.Raised, Answer: o.Answer, AnsweredBy: o.AnsweredBy,
+	return Objection{ID: o.ID, RaisedBy: o.RaisedBy, OnBehalfOf: o.OnBehalfOf, Body: o.Body, Raised: o.Raised, Answer: o.Answer, AnsweredBy: o.AnsweredBy,
 		Answered: o.Answered}
 }
 

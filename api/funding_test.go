@@ -127,18 +127,18 @@ func TestFundingHTTP(t *testing.T) {
 			t.Fatalf("funded: %s", r.raw)
 		}
 
-		// Money moves forward only.
+		// Money is marked received by hand; paid follows from payments.
 		r = e.do(t, community, "POST", base+"/"+id(roof)+"/advance", `{"status":"paid","ref":"拨付凭证7"}`)
-		if r.status != http.StatusOK || num(r.body["total"].(map[string]any)["by_status"].(map[string]any)["paid"]) != 15000000 {
+		r.wantError(t, http.StatusBadRequest, huanxin.EINVALID, "status")
+		r = e.do(t, community, "POST", base+"/"+id(roof)+"/advance", `{"status":"received","ref":"到账通知7"}`)
+		if r.status != http.StatusOK || num(r.body["total"].(map[string]any)["by_status"].(map[string]any)["received"]) != 15000000 {
 			t.Fatalf("advance: %d %s", r.status, r.raw)
 		}
-		e.checkRequest(t, "POST /api/v1/plans/{id}/funding/{line}/advance", `{"status":"paid","ref":"拨付凭证7"}`)
-		r = e.do(t, community, "POST", base+"/"+id(roof)+"/advance", `{"status":"received"}`)
+		e.checkRequest(t, "POST /api/v1/plans/{id}/funding/{line}/advance", `{"status":"received","ref":"到账通知7"}`)
+		r = e.do(t, community, "POST", base+"/"+id(roof)+"/advance", `{"status":"committed"}`)
 		r.wantError(t, http.StatusBadRequest, huanxin.EINVALID, "status")
-		r = e.do(t, community, "POST", base+"/999999/advance", `{"status":"paid"}`)
+		r = e.do(t, community, "POST", base+"/999999/advance", `{"status":"received"}`)
 		r.wantError(t, http.StatusNotFound, huanxin.ENOTFOUND)
-		r = e.do(t, community, "POST", base+"/"+id(roof)+"/withdraw", `{}`)
-		r.wantError(t, http.StatusBadRequest, huanxin.EINVALID)
 
 		// The city withdraws; the lift raises an alert.
 		r = e.do(t, community, "POST", base+"/"+id(city)+"/withdraw", `{"ref":"市财政调整通知"}`)

@@ -10,8 +10,9 @@ import (
 var meetingListParams = []string{"estate_id"}
 
 // meetingHandlers serve the meetings of estates (议事会, 坝坝会): everyone
-// who sees an estate reads them; officers record them and track their
-// actions.
+// who sees an estate reads them; officers and the estate's serving
+// representatives record them and track their actions
+// (represent.Rights).
 type meetingHandlers struct{ svc *represent.Service }
 
 // MeetingAttendance is who came: seats present, residents and officers by
@@ -27,19 +28,22 @@ type MeetingAttendance struct {
 // MeetingAction is a follow-up of a meeting, tracked to completion. Due
 // is a date (Asia/Shanghai).
 type MeetingAction struct {
-	ID        int64                  `json:"id"`
-	MeetingID int64                  `json:"meeting_id"`
-	EstateID  int64                  `json:"estate_id"`
-	What      string                 `json:"what"`
-	Owner     string                 `json:"owner"`
-	Due       string                 `json:"due"`
-	Status    represent.ActionStatus `json:"status"`
-	Overdue   bool                   `json:"overdue"`
-	DoneAt    time.Time              `json:"done_at,omitzero"`
-	DoneBy    int64                  `json:"done_by"`
-	Note      string                 `json:"note"`
-	CreatedBy int64                  `json:"created_by"`
-	Created   time.Time              `json:"created"`
+	ID        int64  `json:"id"`
+	MeetingID int64  `json:"meeting_id"`
+	EstateID  int64  `json:"estate_id"`
+	What      string `json:"what"`
+	Owner     string `json:"owner"`
+	// OwnerSeatID is the representative's seat it is assigned to (0:
+	// none); the holder may mark it done.
+	OwnerSeatID int64                  `json:"owner_seat_id"`
+	Due         string                 `json:"due"`
+	Status      represent.ActionStatus `json:"status"`
+	Overdue     bool                   `json:"overdue"`
+	DoneAt      time.Time              `json:"done_at,omitzero"`
+	DoneBy      int64                  `json:"done_by"`
+	Note        string                 `json:"note"`
+	CreatedBy   int64                  `json:"created_by"`
+	Created     time.Time              `json:"created"`
 }
 
 // Meeting is a meeting about an estate with its actions.
@@ -57,6 +61,7 @@ type Meeting struct {
 	PhotoFileIDs []int64           `json:"photo_file_ids"`
 	Actions      []MeetingAction   `json:"actions"`
 	CreatedBy    int64             `json:"created_by"`
+	UpdatedBy    int64             `json:"updated_by"`
 	Created      time.Time         `json:"created"`
 	Updated      time.Time         `json:"updated"`
 }
@@ -91,12 +96,14 @@ type PhotosInput struct {
 	FileIDs []int64 `json:"file_ids"`
 }
 
-// ActionInput is the body of POST /api/v1/meetings/{id}/actions.
+// ActionInput is the body of POST /api/v1/meetings/{id}/actions; the
+// owner may be left empty when a seat is given.
 type ActionInput struct {
-	What  string `json:"what"`
-	Owner string `json:"owner"`
-	Due   string `json:"due"`
-	Note  string `json:"note"`
+	What        string `json:"what"`
+	Owner       string `json:"owner"`
+	OwnerSeatID int64  `json:"owner_seat_id"`
+	Due         string `json:"due"`
+	Note        string `json:"note"`
 }
 
 // CompleteInput is the body of POST …/actions/{action}/complete.
@@ -117,7 +124,8 @@ type MeetingActions struct {
 func (h meetingHandlers) now() time.Time { return seatHandlers(h).now() }
 
 func shownAction(a *represent.Action, now time.Time) MeetingAction {
-	return MeetingAction{ID: a.ID, MeetingID: a.MeetingID, EstateID: a.EstateID, What: a.What, Owner: a.Owner, Due: date(a.Due),
+	return MeetingAction{ID: a.ID, MeetingID: a.MeetingID, EstateID: a.EstateID, What: a.What, Owner: a.Owner,
+		OwnerSeatID: a.OwnerSeatID, Due: date(a.Due),
 		Status: a.Status, Overdue: a.Overdue(now), DoneAt: a.DoneAt, DoneBy: a.DoneBy, Note: a.Note, CreatedBy: a.CreatedBy,
 		Created: a.Created}
 }
@@ -128,7 +136,7 @@ func shownMeeting(m *represent.Meeting, now time.Time) Meeting {
 		At: m.At, Place: m.Place, Attendance: MeetingAttendance{SeatIDs: nonNil(at.SeatIDs), Residents: append([]string{}, at.Residents...),
 			Officers: append([]string{}, at.Officers...), Others: at.Others, Count: at.Count()}, Minutes: m.Minutes,
 		PhotoFileIDs: nonNil(m.PhotoFileIDs), Actions: make([]MeetingAction, len(m.Actions)), CreatedBy: m.CreatedBy,
-		Created: m.Created, Updated: m.Updated}
+		UpdatedBy: m.UpdatedBy, Created: m.Created, Updated: m.Updated}
 	for i := range m.Actions {
 		out.Actions[i] = shownAction(&m.Actions[i], now)
 	}
@@ -293,7 +301,7 @@ func (h meetingHandlers) addAction(w http.ResponseWriter, r *http.Request) {
 	a := &represent.Action{}
 	err := decodeBody(w, r, &in)
 	if err == nil {
-		a.What, a.Owner, a.Note = in.What, in.Owner, in.Note
+		a.What, a.Owner, a.OwnerSeatID, a.Note = in.What, in.Owner, in.OwnerSeatID, in.Note
 		err = days(map[string]dayField{"due": {in.Due, &a.Due}})
 	}
 	if err == nil {

@@ -34,14 +34,25 @@ type Notice struct {
 	Title          string           `json:"title"`
 	Body           string           `json:"body"`
 	Attachments    []int64          `json:"attachments"`
-	PublicityStart string           `json:"publicity_start"`
-	PublicityEnd   string           `json:"publicity_end"`
-	Status         notice.Status    `json:"status"`
-	PublishedAt    time.Time        `json:"published_at,omitzero"`
-	WithdrawnAt    time.Time        `json:"withdrawn_at,omitzero"`
-	CreatedBy      int64            `json:"created_by"`
-	Created        time.Time        `json:"created"`
-	Updated        time.Time        `json:"updated"`
+	// AttachmentFiles describes the attachments, in the same order.
+	AttachmentFiles []NoticeAttachment `json:"attachment_files"`
+	PublicityStart  string             `json:"publicity_start"`
+	PublicityEnd    string             `json:"publicity_end"`
+	Status          notice.Status      `json:"status"`
+	PublishedAt     time.Time          `json:"published_at,omitzero"`
+	WithdrawnAt     time.Time          `json:"withdrawn_at,omitzero"`
+	CreatedBy       int64              `json:"created_by"`
+	Created         time.Time          `json:"created"`
+	Updated         time.Time          `json:"updated"`
+}
+
+// NoticeAttachment is a file attached to a notice: its name as uploaded,
+// its media type and size in bytes.
+type NoticeAttachment struct {
+	FileID      int64  `json:"file_id"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
 }
 
 // NoticeInput is the body of POST /api/v1/notices and of PATCH (where
@@ -67,8 +78,10 @@ type Notices struct {
 // NoticeObjection is an objection raised during the publicity period and
 // its answer.
 type NoticeObjection struct {
-	ID         int64     `json:"id"`
-	RaisedBy   int64     `json:"raised_by"`
+	ID       int64 `json:"id"`
+	RaisedBy int64 `json:"raised_by"`
+	// OnBehalfOf is the owner an officer raised it for (assisted mode), or 0.
+	OnBehalfOf int64     `json:"on_behalf_of"`
 	Name       string    `json:"name"`
 	Body       string    `json:"body"`
 	Raised     time.Time `json:"raised"`
@@ -123,6 +136,30 @@ func date(t time.Time) string {
 		return ""
 	}
 	return t.In(huanxin.Shanghai).Format(time.DateOnly)
+}
+
+// shown is a notice as answered, with its attachments described.
+func (h noticeHandlers) shown(ctx context.Context, n *notice.Notice) (*Notice, error) {
+	files, err := h.svc.Attachments(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	out := shownNotice(n)
+	out.AttachmentFiles = make([]NoticeAttachment, len(files))
+	for i, f := range files {
+		out.AttachmentFiles[i] = NoticeAttachment{FileID: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size}
+	}
+	return out, nil
+}
+
+// reply answers with one notice.
+func (h noticeHandlers) reply(w http.ResponseWriter, r *http.Request, status int, n *notice.Notice) {
+	out, err := h.shown(r.Context(), n)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, status, out)
 }
 
 func shownNotice(n *notice.Notice) *Notice {
@@ -189,7 +226,10 @@ func (h noticeHandlers) list(w http.ResponseWriter, r *http.Request) {
 	}
 	out := Notices{Items: make([]*Notice, len(ns))}
 	for i, n := range ns {
-		out.Items[i] = shownNotice(n)
+		if out.Items[i], err = h.shown(r.Context(), n); err != nil {
+			WriteError(w, r, err)
+			return
+		}
 	}
 	WriteJSON(w, http.StatusOK, out)
 }
@@ -211,7 +251,7 @@ func (h noticeHandlers) create(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusCreated, shownNotice(n))
+	h.reply(w, r, http.StatusCreated, n)
 }
 
 // get returns a notice; a resident's reading records the receipt of
@@ -226,7 +266,7 @@ func (h noticeHandlers) get(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, shownNotice(n))
+	h.reply(w, r, http.StatusOK, n)
 }
 
 func (h noticeHandlers) update(w http.ResponseWriter, r *http.Request) {
@@ -247,7 +287,7 @@ func (h noticeHandlers) update(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, shownNotice(n))
+	h.reply(w, r, http.StatusOK, n)
 }
 
 func (h noticeHandlers) transition(move func(ctx context.Context, id int64) (*notice.Notice, error)) http.HandlerFunc {
@@ -265,12 +305,12 @@ func (h noticeHandlers) transition(move func(ctx context.Context, id int64) (*no
 			WriteError(w, r, err)
 			return
 		}
-		WriteJSON(w, http.StatusOK, shownNotice(n))
+		h.reply(w, r, http.StatusOK, n)
 	}
 }
 
 func shownNoticeObjection(o notice.Objection) NoticeObjection {
-	return NoticeObjection{ID: o.ID, RaisedBy: o.RaisedBy, Name: o.Name, Body: o.Body, Raised: o.Raised, Answer: o.Answer,
+	return NoticeObjection{ID: o.ID, RaisedBy: o.RaisedBy, OnBehalfOf: o.OnBehalfOf, Name: o.Name, Body: o.Body, Raised: o.Raised, Answer: o.Answer,
 		AnsweredBy: o.AnsweredBy, Answered: o.Answered}
 }
 

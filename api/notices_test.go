@@ -25,6 +25,7 @@ import (
 func TestOpenAPINoticeSchemasMatchTypes(t *testing.T) {
 	checkSchemas(t, loadDoc(t), map[string]reflect.Type{
 		"Notice":                  reflect.TypeFor[api.Notice](),
+		"NoticeAttachment":        reflect.TypeFor[api.NoticeAttachment](),
 		"NoticeInput":             reflect.TypeFor[api.NoticeInput](),
 		"Notices":                 reflect.TypeFor[api.Notices](),
 		"NoticeObjection":         reflect.TypeFor[api.NoticeObjection](),

@@ -12,12 +12,13 @@ import (
 
 // Objection is an objection to a published result (公示期异议), raised by
 // an owner of the electorate or an officer recording one received on
-// paper, and the officers' answer.
+// paper or assisting an owner (OnBehalfOf), and the officers' answer.
 type Objection struct {
 	ID         int64
 	CityID     int64
 	DecisionID int64
 	RaisedBy   int64
+	OnBehalfOf int64 // the owner an officer raised it for (assisted mode), or 0
 	Body       string
 	Raised     time.Time
 	Answer     string
@@ -27,7 +28,8 @@ type Objection struct {
 
 // Object raises an objection to an announced result while its objection
 // period runs. Owners of the frozen electorate may object; officers who
-// run the decision may record an objection handed in on paper.
+// run the decision may record an objection handed in on paper, or raise
+// one for an owner of the electorate they assist (assisted mode).
 func (s *Service) Object(ctx context.Context, id int64, body string) (*Objection, error) {
 	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
@@ -40,13 +42,17 @@ func (s *Service) Object(ctx context.Context, id int64, body string) (*Objection
 	if err != nil {
 		return nil, err
 	}
+	owner, onBehalf := a.OwnerID, int64(0)
+	if a.OnBehalfOf != 0 && a.Role.CanEditRegister() {
+		owner, onBehalf = a.OnBehalfOf, a.OnBehalfOf
+	}
 	switch {
-	case a.Role == huanxin.RoleResident:
+	case a.Role == huanxin.RoleResident || onBehalf != 0:
 		e, err := s.electorate(ctx, d.ID)
 		if err != nil {
 			return nil, err
 		}
-		if !slices.ContainsFunc(e.Voters, func(v Voter) bool { return slices.Contains(v.Owners, a.OwnerID) }) {
+		if !slices.ContainsFunc(e.Voters, func(v Voter) bool { return slices.Contains(v.Owners, owner) }) {
 			return nil, huanxin.Errorf(huanxin.EFORBIDDEN, "只有参加表决范围内的业主可以提出异议 only owners of the electorate may object")
 		}
 	case !a.Role.CanEditRegister():
@@ -59,7 +65,7 @@ func (s *Service) Object(ctx context.Context, id int64, body string) (*Objection
 	if body == "" || utf8.RuneCountInString(body) > 5000 {
 		return nil, huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "body", Message: "请填写异议内容（5000字以内） required, at most 5000 characters"})
 	}
-	o := &Objection{CityID: d.CityID, DecisionID: d.ID, RaisedBy: a.UserID, Body: body}
+	o := &Objection{CityID: d.CityID, DecisionID: d.ID, RaisedBy: a.UserID, OnBehalfOf: onBehalf, Body: body}
 	return o, s.Store.CreateObjection(ctx, o)
 }
 

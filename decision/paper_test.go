@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/huanxin/huanxin"
+	"github.com/huanxin/huanxin/audit"
 	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/internal/testdb"
@@ -317,6 +318,27 @@ func TestNoticeAndObjectionPeriods(t *testing.T) {
 		if err != nil || o.Body != "我的选票未计入" {
 			t.Fatalf("objection %+v %v", o, err)
 		}
+		// An officer assisting an owner objects for them: only for an owner
+		// of the electorate, recorded with both the officer and the owner.
+		assisting := func(owner int64) context.Context {
+			a := *huanxin.ActorFromContext(v.officer)
+			a.OnBehalfOf = owner
+			return huanxin.NewContextWithActor(context.Background(), &a)
+		}
+		if _, err := v.svc.Object(assisting(v.owner[v.p[6].ID]), d.ID, "代为提出"); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
+			t.Fatalf("assisted objection from outside the electorate: %v", err)
+		}
+		assisted, err := v.svc.Object(assisting(v.owner[v.p[4].ID]), d.ID, "业主口述：公示张贴位置不醒目")
+		if err != nil || assisted.OnBehalfOf != v.owner[v.p[4].ID] || assisted.RaisedBy != huanxin.ActorFromContext(v.officer).UserID {
+			t.Fatalf("assisted objection %+v %v", assisted, err)
+		}
+		es, _, err := db.FindAudit(context.Background(), audit.Filter{Entity: "decision_objection", EntityID: &assisted.ID}, nil)
+		if err != nil || len(es) != 1 || es[0].ActorID != assisted.RaisedBy || es[0].OnBehalf != assisted.OnBehalfOf {
+			t.Fatalf("assisted objection's audit: %+v %v", es, err)
+		}
+		if _, err := v.svc.Answer(v.officer, d.ID, assisted.ID, "已移至单元门口"); err != nil {
+			t.Fatal(err)
+		}
 		if err := v.svc.Finalize(v.officer, d.ID); huanxin.ErrorCode(err) != huanxin.EINVALID || !strings.Contains(err.Error(), "公示期") {
 			t.Fatalf("final during the objection period: %v", err)
 		}
@@ -333,7 +355,7 @@ func TestNoticeAndObjectionPeriods(t *testing.T) {
 		if _, err := v.svc.Answer(v.officer, d.ID, o.ID, "经核对，您的选票已计入，回执可查"); err != nil {
 			t.Fatal(err)
 		}
-		if os, err := v.svc.Objections(v.resident(11, v.p[4].ID), d.ID); err != nil || len(os) != 1 || os[0].AnsweredBy != 1 {
+		if os, err := v.svc.Objections(v.resident(11, v.p[4].ID), d.ID); err != nil || len(os) != 2 || os[0].AnsweredBy != 1 || os[1].OnBehalfOf == 0 {
 			t.Fatalf("objections %+v %v", os, err)
 		}
 		if err := v.svc.Finalize(v.officer, d.ID); err != nil {

@@ -174,12 +174,13 @@ func Alerts(lines []plan.Line, money []Line) ([]Alert, error) {
 	return out, nil
 }
 
-// Advance checks a move of a line's status: forward only, one or more steps.
+// Advance checks a status change made by hand: only committed money is
+// marked received. Allocated and paid follow from the allocations to
+// contracts and the payments (LineStatus), set when they are recorded.
 func Advance(from, to Status) error {
-	i, j := slices.Index(Statuses, from), slices.Index(Statuses, to)
-	if i < 0 || j < 0 || j <= i {
+	if from != Committed || to != Received {
 		return huanxin.Invalid("状态无效 invalid status", huanxin.FieldError{Field: "status",
-			Message: "资金状态只能向前推进：已承诺→已到位→已安排→已支付 money only moves forward"})
+			Message: "只能把已承诺的资金标记为已到位；已安排、已支付由合同的资金安排和付款记录决定 only committed money is marked received by hand; allocated and paid follow from the contracts' allocations and payments"})
 	}
 	return nil
 }

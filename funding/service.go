@@ -2,6 +2,7 @@ package funding
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -26,6 +27,8 @@ type Store interface {
 	// UpdateFundingLine stores a line's status, reference and withdrawal;
 	// ECONFLICT when it changed since it was read (from is its old status).
 	UpdateFundingLine(ctx context.Context, cityID, planID int64, l *Line, from Status, by int64) error
+	// Allocations lists the allocations of a plan's money to contracts.
+	Allocations(ctx context.Context, cityID, planID int64) ([]Allocation, error)
 }
 
 // Service keeps the funding plans of estate plans. Officers who may edit
@@ -169,8 +172,8 @@ func (s *Service) line(ctx context.Context, planID, lineID int64) (*huanxin.Acto
 	return nil, nil, nil, huanxin.Errorf(huanxin.ENOTFOUND, "资金记录不存在 funding line not found")
 }
 
-// Advance moves a line's money forward (received, allocated, paid) with
-// the document that proves it.
+// Advance marks committed money received with the document that proves
+// it; allocating and paying it are recorded by Spending.
 func (s *Service) Advance(ctx context.Context, planID, lineID int64, to Status, ref string) error {
 	a, p, l, err := s.line(ctx, planID, lineID)
 	if err != nil {
@@ -190,15 +193,19 @@ func (s *Service) Advance(ctx context.Context, planID, lineID int64, to Status, 
 	return s.Store.UpdateFundingLine(ctx, p.CityID, p.ID, l, from, a.UserID)
 }
 
-// Withdraw records that a source took its money back. Money already paid
-// cannot be withdrawn.
+// Withdraw records that a source took its money back. Money already
+// allocated to a contract (in part or in full) cannot be withdrawn.
 func (s *Service) Withdraw(ctx context.Context, planID, lineID int64, ref string) error {
 	a, p, l, err := s.line(ctx, planID, lineID)
 	if err != nil {
 		return err
 	}
-	if l.Withdrawn || l.Status == Paid {
-		return huanxin.Errorf(huanxin.EINVALID, "已支付或已撤回的资金不能撤回 paid or withdrawn money cannot be withdrawn")
+	allocs, err := s.Store.Allocations(ctx, p.CityID, p.ID)
+	if err != nil {
+		return err
+	}
+	if l.Withdrawn || slices.ContainsFunc(allocs, func(a Allocation) bool { return a.FundingLineID == l.ID }) {
+		return huanxin.Errorf(huanxin.EINVALID, "已安排到合同或已撤回的资金不能撤回 money allocated to a contract or withdrawn cannot be withdrawn")
 	}
 	l.Withdrawn = true
 	if ref = strings.TrimSpace(ref); ref != "" {

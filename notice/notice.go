@@ -105,7 +105,8 @@ type Objection struct {
 	CityID     int64
 	NoticeID   int64
 	RaisedBy   int64
-	Name       string // the raiser's name as shown with the objection
+	OnBehalfOf int64  // the owner an officer raised it for (assisted mode), or 0
+	Name       string // the raiser's name (the owner's, when raised for one) as shown with the objection
 	Body       string
 	Raised     time.Time
 	Answer     string
@@ -506,6 +507,22 @@ func (s *Service) Attachment(ctx context.Context, id, fileID int64) (*file.File,
 	return s.Files.Open(huanxin.NewContextWithActor(ctx, huanxin.SystemActor), fileID)
 }
 
+// Attachments describes the files attached to a notice the actor has
+// loaded (through Get or Open), in their order: name, type and size as
+// stored with the upload, read on the notice's authority like Attachment.
+func (s *Service) Attachments(ctx context.Context, n *Notice) ([]*file.File, error) {
+	out := make([]*file.File, 0, len(n.Attachments))
+	sys := huanxin.NewContextWithActor(ctx, huanxin.SystemActor)
+	for _, id := range n.Attachments {
+		f, err := s.Files.Get(sys, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
 // Open is what a resident's opening a notice does: it returns the notice
 // and records a receipt for each of the resident's households in its
 // scope (once).
@@ -593,7 +610,9 @@ func (s *Service) NotReached(ctx context.Context, id int64) (*Notice, []Househol
 
 // Object raises an objection during the publicity period: a resident
 // whose household the notice concerns, or an officer recording one
-// handed in on paper.
+// handed in on paper. An officer assisting an owner (assisted mode)
+// raises it in the owner's name, for an owner of a household the notice
+// concerns; the objection keeps both.
 func (s *Service) Object(ctx context.Context, id int64, body string) (*Objection, error) {
 	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
@@ -622,7 +641,36 @@ func (s *Service) Object(ctx context.Context, id int64, body string) (*Objection
 		return nil, invalid("body", "请填写异议内容（5000字以内） required, at most 5000 characters")
 	}
 	o := &Objection{CityID: n.CityID, NoticeID: n.ID, RaisedBy: a.UserID, Name: a.Name, Body: body}
+	if a.OnBehalfOf != 0 && a.Role.CanEditRegister() {
+		if o.Name, err = s.concerned(ctx, n, a.OnBehalfOf); err != nil {
+			return nil, err
+		}
+		o.OnBehalfOf = a.OnBehalfOf
+	}
 	return o, s.Store.CreateNoticeObjection(ctx, o)
+}
+
+// concerned returns the name of an owner who holds a household the
+// notice concerns; EFORBIDDEN for any other owner.
+func (s *Service) concerned(ctx context.Context, n *Notice, ownerID int64) (string, error) {
+	o, err := s.Register.Owners().Get(ctx, ownerID)
+	if err != nil {
+		return "", err
+	}
+	held, _, err := s.Register.Ownerships().Find(ctx, estate.Filter{OwnerID: &ownerID, Limit: 1000})
+	if err != nil {
+		return "", err
+	}
+	parts := make([]int64, len(held))
+	for i, h := range held {
+		parts[i] = h.PartID
+	}
+	if in, err := s.householdsOf(ctx, n, parts); err != nil {
+		return "", err
+	} else if len(in) == 0 {
+		return "", huanxin.Errorf(huanxin.EFORBIDDEN, "该业主的房屋不在公告范围内 the owner holds no household this notice concerns")
+	}
+	return o.Name, nil
 }
 
 // Answer records the officers' answer to an objection; the resident who

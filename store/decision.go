@@ -618,8 +618,8 @@ func (db *DB) CreateObjection(ctx context.Context, o *decision.Objection) error 
 		if err := tx.openFor(db, o.CityID, o.DecisionID, decision.StatusAnnounced); err != nil {
 			return huanxin.Errorf(huanxin.EINVALID, "不在公示期内 the result is not in its objection period")
 		}
-		id, err := tx.insertID("INSERT INTO decision_objections (city_id, decision_id, raised_by, body, raised) VALUES (?,?,?,?,?)",
-			o.CityID, o.DecisionID, o.RaisedBy, o.Body, micro(tx.now))
+		id, err := tx.insertID("INSERT INTO decision_objections (city_id, decision_id, raised_by, on_behalf, body, raised) VALUES (?,?,?,?,?,?)",
+			o.CityID, o.DecisionID, o.RaisedBy, o.OnBehalfOf, o.Body, micro(tx.now))
 		if err != nil {
 			return err
 		}
@@ -646,7 +646,7 @@ func (db *DB) AnswerObjection(ctx context.Context, o *decision.Objection) error 
 
 // Objections lists the objections to a decision, oldest first.
 func (db *DB) Objections(ctx context.Context, decisionID int64) ([]decision.Objection, error) {
-	rows, err := db.query(ctx, `SELECT id, city_id, decision_id, raised_by, body, raised, answer, answered_by, answered
+	rows, err := db.query(ctx, `SELECT id, city_id, decision_id, raised_by, on_behalf, body, raised, answer, answered_by, answered
 		FROM decision_objections WHERE decision_id = ? ORDER BY raised, id`, decisionID)
 	if err != nil {
 		return nil, err
@@ -655,7 +655,7 @@ func (db *DB) Objections(ctx context.Context, decisionID int64) ([]decision.Obje
 	var out []decision.Objection
 	for rows.Next() {
 		var o decision.Objection
-		if err := rows.Scan(&o.ID, &o.CityID, &o.DecisionID, &o.RaisedBy, &o.Body, stamp{&o.Raised}, &o.Answer, &o.AnsweredBy,
+		if err := rows.Scan(&o.ID, &o.CityID, &o.DecisionID, &o.RaisedBy, &o.OnBehalfOf, &o.Body, stamp{&o.Raised}, &o.Answer, &o.AnsweredBy,
 			stamp{&o.Answered}); err != nil {
 			return nil, err
 		}

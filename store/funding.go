@@ -48,9 +48,14 @@ func (db *DB) CreateFundingLine(ctx context.Context, cityID, estateID, planID in
 // its status is still from.
 func (db *DB) UpdateFundingLine(ctx context.Context, cityID, planID int64, l *funding.Line, from funding.Status, by int64) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec(`UPDATE funding_lines SET status = ?, ref = ?, withdrawn = ?, updated = ? WHERE city_id = ? AND plan_id = ?
-			AND id = ? AND status = ? AND withdrawn = ?`, string(l.Status), l.Ref, l.Withdrawn, micro(tx.now), cityID, planID, l.ID,
-			string(from), false)
+		q := `UPDATE funding_lines SET status = ?, ref = ?, withdrawn = ?, updated = ? WHERE city_id = ? AND plan_id = ?
+			AND id = ? AND status = ? AND withdrawn = ?`
+		args := []any{string(l.Status), l.Ref, l.Withdrawn, micro(tx.now), cityID, planID, l.ID, string(from), false}
+		if l.Withdrawn { // money allocated to a contract stays
+			q += ` AND NOT EXISTS (SELECT 1 FROM fund_allocations a WHERE a.city_id = ? AND a.funding_line_id = ?)`
+			args = append(args, cityID, l.ID)
+		}
+		res, err := tx.exec(q, args...)
 		if err != nil {
 			return err
 		}

@@ -439,8 +439,8 @@ func (db *DB) CreateNoticeObjection(ctx context.Context, o *notice.Objection) er
 		if status != notice.StatusPublished {
 			return huanxin.Errorf(huanxin.EINVALID, "不在公示期内 the notice is not in its publicity period")
 		}
-		id, err := tx.insertID("INSERT INTO notice_objections (city_id, notice_id, raised_by, name, body, raised) VALUES (?,?,?,?,?,?)",
-			o.CityID, o.NoticeID, o.RaisedBy, o.Name, o.Body, micro(tx.now))
+		id, err := tx.insertID("INSERT INTO notice_objections (city_id, notice_id, raised_by, on_behalf, name, body, raised) VALUES (?,?,?,?,?,?,?)",
+			o.CityID, o.NoticeID, o.RaisedBy, o.OnBehalfOf, o.Name, o.Body, micro(tx.now))
 		if err != nil {
 			return err
 		}
@@ -450,7 +450,8 @@ func (db *DB) CreateNoticeObjection(ctx context.Context, o *notice.Objection) er
 }
 
 // AnswerNoticeObjection stores the answer to an unanswered objection and,
-// in the same transaction, puts m into the inbox of whoever raised it.
+// in the same transaction, puts m into the inbox of whoever raised it
+// (the owner's accounts, when an officer raised it for an owner).
 func (db *DB) AnswerNoticeObjection(ctx context.Context, o *notice.Objection, m notify.Message) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		res, err := tx.exec(`UPDATE notice_objections SET answer = ?, answered_by = ?, answered = ?
@@ -465,13 +466,16 @@ func (db *DB) AnswerNoticeObjection(ctx context.Context, o *notice.Objection, m 
 		if err := tx.Audit(o.CityID, audit.ActionUpdate, entityNoticeObjection, o.ID, o, "answered"); err != nil {
 			return err
 		}
+		if o.OnBehalfOf != 0 {
+			return tx.createMessagesFrom(m, "SELECT id FROM users WHERE owner_id = ?", o.OnBehalfOf)
+		}
 		return tx.createMessagesFrom(m, "SELECT id FROM users WHERE id = ?", o.RaisedBy)
 	})
 }
 
 // NoticeObjections lists the objections to a notice, oldest first.
 func (db *DB) NoticeObjections(ctx context.Context, noticeID int64) ([]notice.Objection, error) {
-	rows, err := db.query(ctx, `SELECT id, city_id, notice_id, raised_by, name, body, raised, answer, answered_by, answered
+	rows, err := db.query(ctx, `SELECT id, city_id, notice_id, raised_by, on_behalf, name, body, raised, answer, answered_by, answered
 		FROM notice_objections WHERE city_id = (SELECT city_id FROM notices WHERE id = ?) AND notice_id = ? ORDER BY raised, id`,
 		noticeID, noticeID)
 	if err != nil {
@@ -481,7 +485,7 @@ func (db *DB) NoticeObjections(ctx context.Context, noticeID int64) ([]notice.Ob
 	var out []notice.Objection
 	for rows.Next() {
 		var o notice.Objection
-		if err := rows.Scan(&o.ID, &o.CityID, &o.NoticeID, &o.RaisedBy, &o.Name, &o.Body, stamp{&o.Raised}, &o.Answer,
+		if err := rows.Scan(&o.ID, &o.CityID, &o.NoticeID, &o.RaisedBy, &o.OnBehalfOf, &o.Name, &o.Body, stamp{&o.Raised}, &o.Answer,
 			&o.AnsweredBy, stamp{&o.Answered}); err != nil {
 			return nil, err
 		}

@@ -89,7 +89,7 @@ func TestFundingPages(t *testing.T) {
 		wantRedirect(t, rec.Code, rec.Header().Get("Location"), base+"/funding?flash=funding_advanced")
 		rec, body = f.do(t, f.officer, "POST", base+"/funding/"+city+"/advance", url.Values{"status": {"committed"}})
 		wantStatus(t, rec, body, http.StatusBadRequest)
-		wantContains(t, body, "资金状态只能向前推进")
+		wantContains(t, body, "只能把已承诺的资金标记为已到位")
 
 		// The split by floor coefficients: the ground floor pays nothing.
 		rec, body = f.do(t, f.officer, "GET", base+"/shares", nil)

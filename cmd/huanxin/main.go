@@ -53,6 +53,7 @@ Commands:
   template KIND FILE     write the empty xlsx import template of a kind
   audit verify     recompute the audit ledger's hash chains and name the first broken entry
   decision verify ID     re-tally an announced owners' decision and compare it with the announced result
+  funding check [-city N] reconcile every estate's money (sources, allocations, payments) and replay the audit ledger
   backup DEST      write a consistent online copy of the database
 
 Every command takes --data DIR (default ./data: the SQLite file, uploads and the
@@ -128,6 +129,7 @@ func (e *env) open(ctx context.Context) (*app, error) {
 	a.shares = &funding.Shares{Funding: a.funding, Store: db}
 	a.appraisals = &funding.Appraisals{Store: db, Register: reg}
 	a.maintenance = &funding.Maintenance{Store: db, Register: reg, Decisions: a.decisions}
+	a.spending = &funding.Spending{Store: db, Funding: a.funding, Programmes: a.programmes}
 	return a, nil
 }
 
@@ -151,6 +153,7 @@ type app struct {
 	shares         *funding.Shares
 	appraisals     *funding.Appraisals
 	maintenance    *funding.Maintenance
+	spending       *funding.Spending
 	represent      *represent.Service
 }
 
@@ -212,6 +215,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return e.audit(ctx, rest)
 	case "decision":
 		return e.decision(ctx, rest)
+	case "funding":
+		return e.fundingCheck(ctx, rest)
 	case "backup":
 		return e.simple(ctx, "backup", "write a consistent online copy of the database to DEST", rest, 1, func(a *app, p []string) error {
 			if err := a.db.Backup(ctx, p[0]); err != nil {
@@ -224,12 +229,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("unknown command %q (see huanxin --help)", cmd)
 }
 
-// simple parses the common flags, checks the number of arguments, opens the
-// database and runs fn as the system actor.
-func (e *env) simple(ctx context.Context, name, help string, args []string, nargs int, fn func(a *app, args []string) error) error {
+// simple parses the common flags (and those extra adds), checks the number
+// of arguments, opens the database and runs fn as the system actor.
+func (e *env) simple(ctx context.Context, name, help string, args []string, nargs int, fn func(a *app, args []string) error, extra ...func(*flag.FlagSet)) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stdout)
 	e.flags(fs)
+	for _, f := range extra {
+		f(fs)
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(e.stdout, "huanxin %s: %s\n\nFlags:\n", name, help)
 		fs.PrintDefaults()

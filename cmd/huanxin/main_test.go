@@ -23,7 +23,7 @@ func cli(t *testing.T, data string, args ...string) (string, error) {
 	var out, errOut bytes.Buffer
 	// The common flags go after the command's words ("user add", "import").
 	words := 1
-	if args[0] == "user" || args[0] == "audit" || args[0] == "decision" {
+	if args[0] == "user" || args[0] == "audit" || args[0] == "decision" || args[0] == "funding" {
 		words = 2
 	}
 	if args[0] != "--help" {
