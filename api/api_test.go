@@ -86,7 +86,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		Decisions: &decision.Service{}, Files: &file.Service{}, Requests: &request.Service{}, Questionnaires: &questionnaire.Service{},
 		Priority: &priority.Service{}, Surveys: &survey.Service{}, Notices: &notice.Service{}, Notify: &notify.Service{}, Plans: &plan.Service{},
 		Programmes: &programme.Service{}, Represent: &represent.Service{}, Funding: &funding.Service{}, Catalogue: &planning.CatalogueService{},
-		Appraisals: &funding.Appraisals{}, Maintenance: &funding.Maintenance{}})
+		Appraisals: &funding.Appraisals{}, Maintenance: &funding.Maintenance{}, Shares: &funding.Shares{}})
 	routes := a.Routes()
 
 	// The register's routes are all there, and openapi.json itself.

@@ -2,8 +2,10 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
+	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/funding"
 	"github.com/huanxin/huanxin/funding/appraise"
 )
@@ -24,6 +26,10 @@ func (a *API) appraisalRoutes(svc *funding.Appraisals) {
 	a.handle("GET "+base+"/{id}", http.HandlerFunc(h.get), nil)
 	a.handle("PUT "+base+"/{id}", http.HandlerFunc(h.update), nil)
 	a.handle("GET "+base+"/{id}/result", http.HandlerFunc(h.result), nil)
+	a.handle("GET "+base+"/{id}/scenarios", http.HandlerFunc(h.scenarios), nil)
+	a.handle("POST "+base+"/{id}/scenarios", http.HandlerFunc(h.addScenario), nil)
+	a.handle("PUT "+base+"/{id}/scenarios/{scenario}", http.HandlerFunc(h.updateScenario), nil)
+	a.handle("DELETE "+base+"/{id}/scenarios/{scenario}", http.HandlerFunc(h.deleteScenario), nil)
 }
 
 // AppraisalItem is one category of revenue or operating cost: yuan per
@@ -123,25 +129,64 @@ type AppraisalScenario struct {
 	MinDSCR *float64         `json:"min_dscr"`
 }
 
+// AppraisalScenarioInput is the body of POST and PUT …/scenarios: a named
+// variation of the model. Revenue, cost (operating and capital) and
+// subsidy changes are relative (0.1 is +10 %, −1 removes them); discount
+// and loan rate changes are absolute (0.01 is one percentage point).
+type AppraisalScenarioInput struct {
+	Name               string  `json:"name"`
+	RevenueChange      float64 `json:"revenue_change"`
+	CostChange         float64 `json:"cost_change"`
+	SubsidyChange      float64 `json:"subsidy_change"`
+	DiscountRateChange float64 `json:"discount_rate_change"`
+	LoanRateChange     float64 `json:"loan_rate_change"`
+}
+
+// AppraisalCustomScenario is a custom scenario kept with an appraisal.
+type AppraisalCustomScenario struct {
+	ID          int64 `json:"id"`
+	AppraisalID int64 `json:"appraisal_id"`
+	AppraisalScenarioInput
+	CreatedBy int64     `json:"created_by"`
+	Created   time.Time `json:"created"`
+	Updated   time.Time `json:"updated"`
+}
+
+// AppraisalCustomScenarios lists an appraisal's custom scenarios in the
+// order they were added.
+type AppraisalCustomScenarios struct {
+	Items []AppraisalCustomScenario `json:"items"`
+}
+
+// AppraisalScenarioResult is a custom scenario's measures beside the base
+// case, or error (and null measures) when the model varied by it no
+// longer appraises.
+type AppraisalScenarioResult struct {
+	Scenario AppraisalCustomScenario `json:"scenario"`
+	Result   *AppraisalScenario      `json:"result"`
+	Error    string                  `json:"error"`
+}
+
 // AppraisalResult is an appraisal with its yearly table and measures: the
 // investor's NPV at the discount rate, IRR (null with the reason in
 // irr_note when none or several exist), paybacks, the project's measures
 // before financing, the lowest DSCR and its year (null without debt) and
-// the sensitivity table.
+// the sensitivity table, and the results of the custom scenarios.
 type AppraisalResult struct {
-	Appraisal         Appraisal           `json:"appraisal"`
-	Table             []AppraisalYear     `json:"table"`
-	NPV               float64             `json:"npv"`
-	IRR               *float64            `json:"irr"`
-	IRRNote           string              `json:"irr_note"`
-	Payback           AppraisalPayback    `json:"payback"`
-	DiscountedPayback AppraisalPayback    `json:"discounted_payback"`
-	ProjectNPV        float64             `json:"project_npv"`
-	ProjectIRR        *float64            `json:"project_irr"`
-	ProjectIRRNote    string              `json:"project_irr_note"`
-	MinDSCR           *float64            `json:"min_dscr"`
-	MinDSCRYear       *int                `json:"min_dscr_year"`
-	Sensitivity       []AppraisalScenario `json:"sensitivity"`
+	Appraisal         Appraisal                 `json:"appraisal"`
+	Table             []AppraisalYear           `json:"table"`
+	NPV               float64                   `json:"npv"`
+	IRR               *float64                  `json:"irr"`
+	IRRNote           string                    `json:"irr_note"`
+	Payback           AppraisalPayback          `json:"payback"`
+	DiscountedPayback AppraisalPayback          `json:"discounted_payback"`
+	ProjectNPV        float64                   `json:"project_npv"`
+	ProjectIRR        *float64                  `json:"project_irr"`
+	ProjectIRRNote    string                    `json:"project_irr_note"`
+	MinDSCR           *float64                  `json:"min_dscr"`
+	MinDSCRYear       *int                      `json:"min_dscr_year"`
+	Sensitivity       []AppraisalScenario       `json:"sensitivity"`
+	Scenarios         []AppraisalScenarioResult `json:"scenarios"`
 }
 
 func shownItems(its []appraise.Item) []AppraisalItem {
@@ -202,11 +247,35 @@ func shownAppraised(x *funding.Appraised) *AppraisalResult {
 			DSCR: some(y.DSCR, y.HasDebtService), Balance: y.Balance, ProjectFlow: y.ProjectFlow, EquityFlow: y.EquityFlow, Cumulative: y.Cumulative})
 	}
 	for _, o := range x.Sensitivity {
-		s := o.Result
-		out.Sensitivity = append(out.Sensitivity, AppraisalScenario{Name: o.Scenario.Name, NPV: s.NPV, IRR: some(s.IRR, s.HasIRR), IRRNote: s.IRRNote,
-			Payback: shownPayback(s.Payback), MinDSCR: some(s.MinDSCR, s.MinDSCRYear >= 0)})
+		out.Sensitivity = append(out.Sensitivity, shownOutcome(o.Scenario.Name, o.Result))
+	}
+	out.Scenarios = []AppraisalScenarioResult{}
+	for _, o := range x.Scenarios {
+		sr := AppraisalScenarioResult{Scenario: shownCustomScenario(o.Scenario), Error: o.Error}
+		if o.Result != nil {
+			row := shownOutcome(o.Scenario.Name, o.Result)
+			sr.Result = &row
+		}
+		out.Scenarios = append(out.Scenarios, sr)
 	}
 	return out
+}
+
+// shownOutcome is the measures of a model varied by a scenario.
+func shownOutcome(name string, s *appraise.Result) AppraisalScenario {
+	return AppraisalScenario{Name: name, NPV: s.NPV, IRR: some(s.IRR, s.HasIRR), IRRNote: s.IRRNote, Payback: shownPayback(s.Payback),
+		MinDSCR: some(s.MinDSCR, s.MinDSCRYear >= 0)}
+}
+
+func shownCustomScenario(sc *funding.AppraisalScenario) AppraisalCustomScenario {
+	return AppraisalCustomScenario{ID: sc.ID, AppraisalID: sc.AppraisalID, AppraisalScenarioInput: AppraisalScenarioInput{Name: sc.Name,
+		RevenueChange: sc.RevenueChange, CostChange: sc.CostChange, SubsidyChange: sc.SubsidyChange, DiscountRateChange: sc.DiscountRateChange,
+		LoanRateChange: sc.LoanRateChange}, CreatedBy: sc.CreatedBy, Created: sc.Created, Updated: sc.Updated}
+}
+
+func (in AppraisalScenarioInput) scenario() appraise.Scenario {
+	return appraise.Scenario{Name: in.Name, RevenueChange: in.RevenueChange, CostChange: in.CostChange, SubsidyChange: in.SubsidyChange,
+		DiscountRateChange: in.DiscountRateChange, LoanRateChange: in.LoanRateChange}
 }
 
 func (h appraisalHandlers) list(w http.ResponseWriter, r *http.Request) {
@@ -294,4 +363,84 @@ func (h appraisalHandlers) result(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	WriteJSON(w, http.StatusOK, shownAppraised(x))
+}
+
+func (h appraisalHandlers) scenarios(w http.ResponseWriter, r *http.Request) {
+	id, ok := actorAndID(w, r)
+	if !ok {
+		return
+	}
+	scs, err := h.svc.Scenarios(r.Context(), id)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	out := AppraisalCustomScenarios{Items: make([]AppraisalCustomScenario, len(scs))}
+	for i, sc := range scs {
+		out.Items[i] = shownCustomScenario(sc)
+	}
+	WriteJSON(w, http.StatusOK, out)
+}
+
+func (h appraisalHandlers) addScenario(w http.ResponseWriter, r *http.Request) {
+	id, ok := actorAndID(w, r)
+	if !ok {
+		return
+	}
+	var in AppraisalScenarioInput
+	if err := decodeBody(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	sc, err := h.svc.AddScenario(r.Context(), id, in.scenario())
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusCreated, shownCustomScenario(sc))
+}
+
+// appraisalScenario reads the appraisal and scenario IDs of
+// …/scenarios/{scenario}.
+func appraisalScenario(w http.ResponseWriter, r *http.Request) (int64, int64, bool) {
+	id, ok := actorAndID(w, r)
+	if !ok {
+		return 0, 0, false
+	}
+	sc, err := strconv.ParseInt(r.PathValue("scenario"), 10, 64)
+	if err != nil || sc <= 0 {
+		WriteError(w, r, huanxin.Errorf(huanxin.ENOTFOUND, "情景不存在 scenario not found"))
+		return 0, 0, false
+	}
+	return id, sc, true
+}
+
+func (h appraisalHandlers) updateScenario(w http.ResponseWriter, r *http.Request) {
+	id, scID, ok := appraisalScenario(w, r)
+	if !ok {
+		return
+	}
+	var in AppraisalScenarioInput
+	if err := decodeBody(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	sc, err := h.svc.UpdateScenario(r.Context(), id, scID, in.scenario())
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, shownCustomScenario(sc))
+}
+
+func (h appraisalHandlers) deleteScenario(w http.ResponseWriter, r *http.Request) {
+	id, scID, ok := appraisalScenario(w, r)
+	if !ok {
+		return
+	}
+	if err := h.svc.DeleteScenario(r.Context(), id, scID); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

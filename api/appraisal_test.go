@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
@@ -30,10 +31,17 @@ func TestOpenAPIAppraisalSchemasMatchTypes(t *testing.T) {
 		"AppraisalYear":     reflect.TypeFor[api.AppraisalYear](),
 		"AppraisalScenario": reflect.TypeFor[api.AppraisalScenario](),
 		"AppraisalResult":   reflect.TypeFor[api.AppraisalResult](),
+
+		"AppraisalScenarioInput":   reflect.TypeFor[api.AppraisalScenarioInput](),
+		"AppraisalCustomScenario":  reflect.TypeFor[api.AppraisalCustomScenario](),
+		"AppraisalCustomScenarios": reflect.TypeFor[api.AppraisalCustomScenarios](),
+		"AppraisalScenarioResult":  reflect.TypeFor[api.AppraisalScenarioResult](),
 	})
 	routes := api.NewWithExtras(&estate.Service{}, api.Extras{Appraisals: &funding.Appraisals{}}).Routes()
 	for _, r := range []string{"GET /api/v1/appraisals", "POST /api/v1/appraisals", "GET /api/v1/appraisals/{id}",
-		"PUT /api/v1/appraisals/{id}", "GET /api/v1/appraisals/{id}/result"} {
+		"PUT /api/v1/appraisals/{id}", "GET /api/v1/appraisals/{id}/result", "GET /api/v1/appraisals/{id}/scenarios",
+		"POST /api/v1/appraisals/{id}/scenarios", "PUT /api/v1/appraisals/{id}/scenarios/{scenario}",
+		"DELETE /api/v1/appraisals/{id}/scenarios/{scenario}"} {
 		method, path, _ := strings.Cut(r, " ")
 		if !slices.Contains(routes, r) {
 			t.Errorf("route %s not registered", r)
@@ -84,6 +92,71 @@ func TestAppraisalHTTP(t *testing.T) {
 		if r.status != http.StatusOK || irr < 0.1306 || irr > 0.1307 || len(r.body["table"].([]any)) != 3 ||
 			len(r.body["sensitivity"].([]any)) != 9 || r.body["min_dscr"] != nil {
 			t.Fatalf("result: %d %s", r.status, r.raw)
+		}
+
+		// Custom scenarios: a revenue +20 % scenario agrees with the
+		// sensitivity table's row; names are unique; bad changes name
+		// their field.
+		scenarios := "/api/v1/appraisals/" + ap + "/scenarios"
+		more := `{"name":"收入增两成","revenue_change":0.2}`
+		e.do(t, resident, "POST", scenarios, more).wantError(t, http.StatusForbidden, huanxin.EFORBIDDEN)
+		e.do(t, other, "POST", scenarios, more).wantError(t, http.StatusNotFound, huanxin.ENOTFOUND)
+		e.do(t, community, "POST", scenarios, `{"name":" ","revenue_change":-2,"discount_rate_change":1}`).
+			wantError(t, http.StatusBadRequest, huanxin.EINVALID, "name", "revenue_change", "discount_rate_change")
+		r = e.do(t, community, "POST", scenarios, more)
+		if r.status != http.StatusCreated || r.body["name"] != "收入增两成" || r.body["revenue_change"] != 0.2 {
+			t.Fatalf("add scenario: %d %s", r.status, r.raw)
+		}
+		e.checkRequest(t, "POST /api/v1/appraisals/{id}/scenarios", more)
+		first := id(num(r.body["id"]))
+		e.do(t, community, "POST", scenarios, more).wantError(t, http.StatusBadRequest, huanxin.EINVALID, "name")
+		lower := `{"name":"折现率下调","discount_rate_change":-0.5,"loan_rate_change":0.01}`
+		if r = e.do(t, community, "POST", scenarios, lower); r.status != http.StatusCreated {
+			t.Fatalf("add a second scenario: %d %s", r.status, r.raw)
+		}
+		second := id(num(r.body["id"]))
+		r = e.do(t, community, "GET", "/api/v1/appraisals/"+ap+"/result", "")
+		sens, custom := r.body["sensitivity"].([]any), r.body["scenarios"].([]any)
+		if r.status != http.StatusOK || len(custom) != 2 {
+			t.Fatalf("result with scenarios: %d %s", r.status, r.raw)
+		}
+		plus20 := sens[1].(map[string]any)
+		got := custom[0].(map[string]any)["result"].(map[string]any)
+		if got["npv"] != plus20["npv"] || got["irr"] != plus20["irr"] || got["name"] != "收入增两成" {
+			t.Errorf("revenue +20%%: %v, the sensitivity table has %v", got, plus20)
+		}
+		if lowNPV := custom[1].(map[string]any)["result"].(map[string]any)["npv"].(float64); lowNPV <= r.body["npv"].(float64) {
+			t.Errorf("a lower discount rate lowers the NPV: %v", lowNPV)
+		}
+
+		edit := `{"name":"成本增五成","cost_change":0.5}`
+		e.do(t, community, "PUT", scenarios+"/999999", edit).wantError(t, http.StatusNotFound, huanxin.ENOTFOUND)
+		e.do(t, community, "PUT", scenarios+"/"+first, `{"name":"折现率下调"}`).wantError(t, http.StatusBadRequest, huanxin.EINVALID, "name")
+		if r = e.do(t, community, "PUT", scenarios+"/"+first, edit); r.status != http.StatusOK || r.body["cost_change"] != 0.5 || r.body["revenue_change"] != 0.0 {
+			t.Fatalf("update scenario: %d %s", r.status, r.raw)
+		}
+		e.checkRequest(t, "PUT /api/v1/appraisals/{id}/scenarios/{scenario}", edit)
+		e.do(t, resident, "DELETE", scenarios+"/"+first, "").wantError(t, http.StatusForbidden, huanxin.EFORBIDDEN)
+		del := httptest.NewRequest("DELETE", scenarios+"/"+first, nil)
+		rec := httptest.NewRecorder()
+		e.mux.ServeHTTP(rec, del.WithContext(huanxin.NewContextWithActor(del.Context(), community)))
+		if rec.Code != http.StatusNoContent {
+			t.Fatalf("delete scenario: %d %s", rec.Code, rec.Body)
+		}
+		e.do(t, community, "DELETE", scenarios+"/"+first, "").wantError(t, http.StatusNotFound, huanxin.ENOTFOUND)
+		r = e.do(t, community, "GET", scenarios, "")
+		if items := r.items(t); r.status != http.StatusOK || len(items) != 1 || id(num(items[0]["id"])) != second {
+			t.Fatalf("scenarios: %d %s", r.status, r.raw)
+		}
+
+		// A model the kept scenario no longer fits: its row says why.
+		lowRate := `{"title":"停车","model":{"years":3,"capital_cost":[1000],"revenues":[{"category":"parking","values":[0,600,600]}],"tax_rate":0,"discount_rate":-0.6}}`
+		if r = e.do(t, community, "PUT", "/api/v1/appraisals/"+ap, lowRate); r.status != http.StatusOK {
+			t.Fatalf("update: %d %s", r.status, r.raw)
+		}
+		r = e.do(t, community, "GET", "/api/v1/appraisals/"+ap+"/result", "")
+		if custom := r.body["scenarios"].([]any); len(custom) != 1 || custom[0].(map[string]any)["result"] != nil || custom[0].(map[string]any)["error"] == "" {
+			t.Fatalf("a scenario that no longer appraises: %s", r.raw)
 		}
 
 		// Flows −100, 230, −132 have two IRRs (10 % and 20 %): none is given, with the reason.

@@ -60,6 +60,8 @@ type Extras struct {
 	Appraisals *funding.Appraisals
 	// Maintenance keeps the housing maintenance fund of estates.
 	Maintenance *funding.Maintenance
+	// Shares splits plans' owners' money among the parts and tracks payments.
+	Shares *funding.Shares
 }
 
 // Importer reads and writes spreadsheets of register records;
@@ -143,6 +145,10 @@ var _ Importer = (*importer.Service)(nil)
 //	POST   /api/v1/rankings
 //	GET    /api/v1/plans/{id}/funding       a plan's funding (Funding), and POST a line
 //	POST   /api/v1/plans/{id}/funding/{line}/advance and …/withdraw
+//	GET    /api/v1/plans/{id}/shares        owners' share runs of a plan (Shares); POST splits
+//	GET    /api/v1/shares/{id}              a run with a page of rows; GET …/parts/{part} a statement
+//	POST   /api/v1/shares/{id}/payments     and GET …/collection (rates), …/reminders (who owes)
+//	GET    /api/v1/me/shares                the signed-in owner's statements
 //	GET    /api/v1/estates/{id}/maintenance-fund/balances and POST …/balances/import (Maintenance)
 //	GET    /api/v1/estates/{id}/maintenance-fund/uses and POST; POST …/uses/{use}/approve, …/pay
 //	GET    /api/v1/estates/{id}/maintenance-fund/raises and POST
@@ -287,6 +293,9 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 	}
 	if x.Maintenance != nil {
 		a.maintenanceRoutes(x.Maintenance)
+	}
+	if x.Shares != nil {
+		a.shareRoutes(x.Shares)
 	}
 	if x.Funding != nil {
 		h := fundingHandlers{svc: x.Funding}

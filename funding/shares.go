@@ -44,6 +44,7 @@ type SharePart struct {
 	Room       string
 	Floor      int
 	Area       huanxin.Area
+	Held       bool // held by the developer (unsold or not delivered)
 }
 
 // ShareRun is one split of the owners' money of an item of a plan (or of
@@ -289,6 +290,19 @@ func (s *Shares) Generate(ctx context.Context, planID int64, itemCode string, r 
 	return run, nil
 }
 
+// Parts lists the exclusive parts of a plan's estate, for officers who
+// choose the part that takes the fen left over by a split.
+func (s *Shares) Parts(ctx context.Context, planID int64) ([]SharePart, error) {
+	if _, err := officer(ctx); err != nil {
+		return nil, err
+	}
+	p, err := s.Funding.Plans.Get(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.ShareParts(ctx, p.CityID, p.EstateID, nil)
+}
+
 // Runs lists a plan's runs (without rows) visible to the actor.
 func (s *Shares) Runs(ctx context.Context, planID int64) ([]*ShareRun, error) {
 	p, err := s.Funding.Plans.Get(ctx, planID)
@@ -410,6 +424,7 @@ func (s *Shares) mine(ctx context.Context, known map[int64]*plan.Plan, estateID 
 			for _, py := range pays {
 				if py.PartID == row.PartID {
 					st.Paid += py.Amount
+					st.Payments = append(st.Payments, py)
 				}
 			}
 			st.Due = max(row.Amount-st.Paid, 0)

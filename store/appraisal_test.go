@@ -46,5 +46,41 @@ func TestAppraisalStore(t *testing.T) {
 		if err := db.QueryRowForTest(ctx, "SELECT COUNT(*) FROM audit WHERE entity = 'appraisal' AND entity_id = "+strconv.FormatInt(a.ID, 10)).Scan(&audited); err != nil || audited != 2 {
 			t.Fatalf("audited %d %v", audited, err)
 		}
+
+		// Custom scenarios: kept in the order added, names unique per
+		// appraisal, every change audited.
+		sc := &funding.AppraisalScenario{CityID: a.CityID, AppraisalID: a.ID, CreatedBy: 7,
+			Scenario: appraise.Scenario{Name: "充电桩收入减半", RevenueChange: -0.5, LoanRateChange: 0.0125}}
+		if err := db.CreateAppraisalScenario(ctx, sc); err != nil || sc.ID == 0 {
+			t.Fatalf("create scenario: %v", err)
+		}
+		dup := &funding.AppraisalScenario{CityID: a.CityID, AppraisalID: a.ID, Scenario: appraise.Scenario{Name: sc.Name}}
+		if err := db.CreateAppraisalScenario(ctx, dup); huanxin.ErrorCode(err) != huanxin.ECONFLICT {
+			t.Fatalf("same name: %v", err)
+		}
+		sc.Name, sc.CostChange, sc.SubsidyChange, sc.DiscountRateChange = "成本上升", 0.1, -1, -0.005
+		if err := db.UpdateAppraisalScenario(ctx, sc, 8); err != nil {
+			t.Fatal(err)
+		}
+		other := &funding.AppraisalScenario{CityID: a.CityID, AppraisalID: a.ID, Scenario: appraise.Scenario{Name: "乐观"}}
+		if err := db.CreateAppraisalScenario(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		scs, err := db.AppraisalScenarios(ctx, a.CityID, a.ID)
+		if err != nil || len(scs) != 2 || !reflect.DeepEqual(scs[0], sc) || scs[1].Name != "乐观" {
+			t.Fatalf("scenarios: %v %+v", err, scs)
+		}
+		if err := db.DeleteAppraisalScenario(ctx, other, 8); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteAppraisalScenario(ctx, other, 8); huanxin.ErrorCode(err) != huanxin.ENOTFOUND {
+			t.Fatalf("delete twice: %v", err)
+		}
+		if scs, err := db.AppraisalScenarios(ctx, a.CityID, a.ID); err != nil || len(scs) != 1 {
+			t.Fatalf("after delete: %v %d", err, len(scs))
+		}
+		if err := db.QueryRowForTest(ctx, "SELECT COUNT(*) FROM audit WHERE entity = 'appraisal_scenario'").Scan(&audited); err != nil || audited != 4 {
+			t.Fatalf("scenarios audited %d %v", audited, err)
+		}
 	})
 }

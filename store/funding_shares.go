@@ -24,7 +24,7 @@ const (
 // ShareParts lists the exclusive parts of an estate (of the given
 // buildings when any) for a split, in building, floor and room order.
 func (db *DB) ShareParts(ctx context.Context, cityID, estateID int64, buildings []int64) ([]funding.SharePart, error) {
-	q := `SELECT p.id, p.building_id, b.no, s.no, p.room, p.floor, p.area FROM parts p JOIN buildings b ON b.id = p.building_id
+	q := `SELECT p.id, p.building_id, b.no, s.no, p.room, p.floor, p.area, p.sold, p.delivered FROM parts p JOIN buildings b ON b.id = p.building_id
 		JOIN stairwells s ON s.id = p.stairwell_id WHERE p.city_id = ? AND p.estate_id = ?`
 	args := []any{cityID, estateID}
 	if len(buildings) > 0 {
@@ -41,9 +41,11 @@ func (db *DB) ShareParts(ctx context.Context, cityID, estateID int64, buildings 
 	var out []funding.SharePart
 	for rows.Next() {
 		var p funding.SharePart
-		if err := rows.Scan(&p.PartID, &p.BuildingID, &p.BuildingNo, &p.Stairwell, &p.Room, &p.Floor, &p.Area); err != nil {
+		var sold, delivered bool
+		if err := rows.Scan(&p.PartID, &p.BuildingID, &p.BuildingNo, &p.Stairwell, &p.Room, &p.Floor, &p.Area, &sold, &delivered); err != nil {
 			return nil, err
 		}
+		p.Held = !sold || !delivered
 		out = append(out, p)
 	}
 	return out, rows.Err()

@@ -28,6 +28,11 @@ type appraisalPage struct {
 	MinDSCR             string // "" without debt service
 	MinDSCRYear         int
 	Sensitivity         []appraisalScenarioRow
+	BaseCase            appraisalScenarioRow // the base case beside the custom scenarios
+	Scenarios           []appraisalCustomRow
+	ScenarioForm        scenarioForm
+	Message             string
+	Errors              []huanxin.FieldError
 }
 
 // appraisalRow is one year of the cash-flow table, rounded to the fen.
@@ -84,8 +89,16 @@ func fens(v []float64) []huanxin.Money {
 	return out
 }
 
-// appraisalShow shows an appraisal's result.
+// appraisalShow shows an appraisal's result, with the form of a new
+// custom scenario or, given ?scenario=, of that scenario.
 func (p *Pages) appraisalShow(w http.ResponseWriter, r *http.Request) {
+	p.renderAppraisal(w, r, http.StatusOK, nil, nil)
+}
+
+// renderAppraisal shows an appraisal's result; form is the scenario form
+// as entered (nil: from ?scenario= or empty) and failed why it was not
+// saved.
+func (p *Pages) renderAppraisal(w http.ResponseWriter, r *http.Request, status int, form *scenarioForm, failed error) {
 	if !p.appraisalsOn(w, r) {
 		return
 	}
@@ -121,12 +134,21 @@ func (p *Pages) appraisalShow(w http.ResponseWriter, r *http.Request) {
 		pg.Rows = append(pg.Rows, row)
 	}
 	for _, o := range x.Sensitivity {
-		irr, why := appraisalIRR(l, o.Result)
-		if irr == "" {
-			irr = why
-		}
-		pg.Sensitivity = append(pg.Sensitivity, appraisalScenarioRow{Name: o.Scenario.Name, NPV: appraise.Fen(o.Result.NPV), IRR: irr,
-			Payback: appraisalPayback(l, o.Result.Payback), MinDSCR: appraisalDSCR(o.Result)})
+		pg.Sensitivity = append(pg.Sensitivity, appraisalOutcomeRow(l, o.Scenario.Name, o.Result))
 	}
-	p.render(w, r, http.StatusOK, "appraisal", pg)
+	pg.BaseCase = appraisalOutcomeRow(l, i18n.T(l, "appraisal.base"), res)
+	if !p.customScenarios(w, r, pg, x, form, failed) {
+		return
+	}
+	p.render(w, r, status, "appraisal", pg)
+}
+
+// appraisalOutcomeRow is the measures of a model varied by a scenario,
+// with why there is no IRR in its place.
+func appraisalOutcomeRow(l, name string, res *appraise.Result) appraisalScenarioRow {
+	irr, why := appraisalIRR(l, res)
+	if irr == "" {
+		irr = why
+	}
+	return appraisalScenarioRow{Name: name, NPV: appraise.Fen(res.NPV), IRR: irr, Payback: appraisalPayback(l, res.Payback), MinDSCR: appraisalDSCR(res)}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/funding"
+	"github.com/huanxin/huanxin/funding/appraise"
 	"github.com/huanxin/huanxin/internal/testdb"
 	"github.com/huanxin/huanxin/sheet"
 	"github.com/huanxin/huanxin/store"
@@ -90,6 +91,46 @@ func TestAppraisalPages(t *testing.T) {
 		if len(years) != 11 || years[1] != "1 320000.00" {
 			t.Fatalf("exported %v", years)
 		}
+
+		// A custom scenario beside the base case: revenue +20 % agrees with
+		// the sensitivity table; it can be changed and deleted.
+		octx := huanxin.NewContextWithActor(sysCtx(), f.officer)
+		rec, body = f.do(t, f.officer, "POST", page+"/scenarios", url.Values{"name": {""}, "revenue_change": {"abc"}})
+		wantStatus(t, rec, body, http.StatusBadRequest)
+		wantContains(t, body, `name="revenue_change" inputmode="decimal" size="8" value="abc"`, "请填写数字")
+		rec, body = f.do(t, f.officer, "POST", page+"/scenarios", url.Values{"name": {" "}, "revenue_change": {"20"}})
+		wantStatus(t, rec, body, http.StatusBadRequest)
+		wantContains(t, body, "名称须为 1 至 100 字")
+		rec, _ = f.do(t, &huanxin.Actor{UserID: 99, Role: huanxin.RoleResident}, "POST", page+"/scenarios", url.Values{"name": {"x"}})
+		wantStatus(t, rec, "", http.StatusForbidden)
+		rec, _ = f.do(t, f.officer, "POST", page+"/scenarios", url.Values{"name": {"收入增两成"}, "revenue_change": {"+20%"}})
+		wantRedirect(t, rec.Code, rec.Header().Get("Location"), page+"?flash=scenario_saved#ap-scenarios")
+		plus, _ := appraise.Scenario{RevenueChange: 0.2}.Apply(list[0].Model).Appraise()
+		npv := func(r *appraise.Result) string {
+			return `<td class="num">` + groupThousands(appraise.Fen(r.NPV).String()) + `</td>`
+		}
+		rec, body = f.do(t, f.officer, "GET", page, nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, `<tr class="base"><th scope="row">基准情况</th><td>—</td>`+npv(res), "<th scope=\"row\">收入增两成</th><td>收入 &#43;20%</td>"+npv(plus),
+			"+"+groupThousands((appraise.Fen(plus.NPV)-appraise.Fen(res.NPV)).String()))
+		scs, err := f.p.Appraisals.Scenarios(octx, list[0].ID)
+		if err != nil || len(scs) != 1 || scs[0].RevenueChange != 0.2 {
+			t.Fatalf("scenarios %+v %v", scs, err)
+		}
+		sc := page + "/scenarios/" + strconv.FormatInt(scs[0].ID, 10)
+		rec, body = f.do(t, f.officer, "GET", page+"?scenario="+strconv.FormatInt(scs[0].ID, 10), nil)
+		wantContains(t, body, `action="`+sc+`"`, `name="revenue_change" inputmode="decimal" size="8" value="20"`, "修改情景")
+		rec, _ = f.do(t, f.officer, "POST", sc, url.Values{"name": {"贷款利率上升"}, "loan_rate_change": {"0.5"}, "cost_change": {"-10"}})
+		wantRedirect(t, rec.Code, rec.Header().Get("Location"), page+"?flash=scenario_saved#ap-scenarios")
+		rec, body = f.do(t, f.officer, "GET", page, nil)
+		wantContains(t, body, "<th scope=\"row\">贷款利率上升</th><td>成本 -10%；贷款利率 &#43;0.5 个百分点</td>")
+		wantAbsent(t, body, "收入增两成")
+		rec, _ = f.do(t, f.officer, "POST", sc+"/delete", nil)
+		wantRedirect(t, rec.Code, rec.Header().Get("Location"), page+"?flash=scenario_deleted#ap-scenarios")
+		rec, body = f.do(t, f.officer, "GET", page, nil)
+		wantContains(t, body, "尚无自定义情景")
+		rec, _ = f.do(t, f.officer, "POST", sc+"/delete", nil)
+		wantStatus(t, rec, "", http.StatusNotFound)
 
 		// The edit form shows the model as entered; flows −100, +230, −132
 		// have two IRRs, which the page explains instead of giving one.

@@ -90,7 +90,7 @@ func (p *Pages) renderRun(w http.ResponseWriter, r *http.Request, status int, f 
 		return
 	}
 	pg := &runPage{Base: p.base(r, "shares.run"), C: c, CanEdit: canEdit(r), Form: f}
-	pg.RuleText = shareRuleText(c.Run.Rule, pg.Lang)
+	pg.RuleText = shareRuleText(c.Run.Rule, pg.Lang, rowRooms(c.Run.Rows, pg.Lang))
 	if pl, err := p.Funding.Plans.Get(r.Context(), c.Run.PlanID); err == nil {
 		pg.PlanName = pl.Title
 	}

@@ -28,6 +28,7 @@ type sharesPage struct {
 	ItemOptions []option
 	Bases       []option
 	Remainders  []option
+	HeldParts   []option // the parts that may take the remainder, those held by the developer first
 	Floors      []floorField
 	Portions    []portionField
 	Message     string
@@ -46,8 +47,9 @@ type portionField struct {
 }
 
 // shareRuleText says a split's rule in the page's language: the basis, a
-// mix's weights, the floor coefficients and the remainder rule.
-func shareRuleText(r funding.ShareRule, l string) string {
+// mix's weights, the floor coefficients and the remainder rule with the
+// dwelling that takes it, named from rooms when it is there.
+func shareRuleText(r funding.ShareRule, l string, rooms map[int64]string) string {
 	parts := []string{i18n.T(l, "shares.basis."+string(r.Basis))}
 	floors := r.Basis == share.ByFloorCoefficient || r.Basis == share.ByFloorCoefficientArea
 	if r.Basis == share.Mix {
@@ -66,7 +68,25 @@ func shareRuleText(r funding.ShareRule, l string) string {
 		parts = append(parts, i18n.T(l, "shares.coefficients")+" "+strings.Join(cs, "，"))
 	}
 	rem := cmp.Or(r.Remainder, funding.RemainderLargest)
-	return strings.Join(append(parts, i18n.T(l, "shares.remainder")+" "+i18n.T(l, "shares.remainder."+rem)), "；")
+	text := i18n.T(l, "shares.remainder") + " " + i18n.T(l, "shares.remainder."+rem)
+	if room := rooms[r.RemainderPart]; rem == funding.RemainderPart && room != "" {
+		text += " " + room
+	}
+	return strings.Join(append(parts, text), "；")
+}
+
+// sharePartLabel names a part by building, stairwell unit and room.
+func sharePartLabel(l, building, stairwell, room string) string {
+	return i18n.T(l, "shares.part_label", building, stairwell, room)
+}
+
+// rowRooms names the parts of a run's rows.
+func rowRooms(rows []funding.ShareRow, l string) map[int64]string {
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.PartID] = sharePartLabel(l, r.BuildingNo, r.Stairwell, r.Room)
+	}
+	return out
 }
 
 // shareRunRow is a run in the list with its rule in words.
@@ -80,6 +100,10 @@ type shareRunRow struct {
 func sharesForm(r *http.Request, floors int) (string, funding.ShareRule) {
 	rule := funding.ShareRule{Basis: share.Basis(r.PostFormValue("basis")), Remainder: r.PostFormValue("remainder"),
 		Coefficients: map[int]string{}, Portions: map[share.Basis]string{}}
+	if rule.Remainder == funding.RemainderPart {
+		// A choice that is not a part ID stays 0: no such part in scope.
+		rule.RemainderPart, _ = strconv.ParseInt(r.PostFormValue("remainder_part"), 10, 64)
+	}
 	for f := 1; f <= floors; f++ {
 		if v := strings.TrimSpace(r.PostFormValue("coef_" + strconv.Itoa(f))); v != "" {
 			rule.Coefficients[f] = v
@@ -161,8 +185,33 @@ func (p *Pages) renderShares(w http.ResponseWriter, r *http.Request, status int,
 		p.fail(w, r, err)
 		return
 	}
+	rooms := map[int64]string{}
+	if pg.CanEdit {
+		parts, err := p.Shares.Parts(ctx, f.Plan.ID)
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		slices.SortStableFunc(parts, func(a, b funding.SharePart) int {
+			switch {
+			case a.Held == b.Held:
+				return 0
+			case a.Held:
+				return -1
+			}
+			return 1
+		})
+		for _, pt := range parts {
+			rooms[pt.PartID] = sharePartLabel(l, pt.BuildingNo, pt.Stairwell, pt.Room)
+			label := rooms[pt.PartID]
+			if pt.Held {
+				label += i18n.T(l, "shares.held")
+			}
+			pg.HeldParts = append(pg.HeldParts, option{Value: strconv.FormatInt(pt.PartID, 10), Label: label, Selected: pt.PartID == rule.RemainderPart})
+		}
+	}
 	for _, run := range runs {
-		pg.Runs = append(pg.Runs, shareRunRow{ShareRun: run, RuleText: shareRuleText(run.Rule, l)})
+		pg.Runs = append(pg.Runs, shareRunRow{ShareRun: run, RuleText: shareRuleText(run.Rule, l, rooms)})
 	}
 	if failed != nil {
 		pg.Message, pg.Errors = huanxin.ErrorMessage(failed), huanxin.ErrorFields(failed)
@@ -180,7 +229,7 @@ func (p *Pages) renderShares(w http.ResponseWriter, r *http.Request, status int,
 			pg.Portions = append(pg.Portions, portionField{Basis: string(b), Label: i18n.T(l, "shares.basis."+string(b)), Value: rule.Portions[b]})
 		}
 	}
-	for _, k := range []string{funding.RemainderLargest, funding.RemainderLargestWeight} {
+	for _, k := range []string{funding.RemainderLargest, funding.RemainderLargestWeight, funding.RemainderPart} {
 		pg.Remainders = append(pg.Remainders, option{Value: k, Label: i18n.T(l, "shares.remainder."+k), Selected: k == rule.Remainder})
 	}
 	floors, err := p.estateFloors(r, f.Plan.EstateID)

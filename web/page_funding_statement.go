@@ -39,7 +39,7 @@ func (p *Pages) shareStatement(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := &statementPage{Base: p.base(r, "statement.title"), S: st}
-	pg.RuleText = shareRuleText(st.Run.Rule, pg.Lang)
+	pg.RuleText = shareRuleText(st.Run.Rule, pg.Lang, rowRooms(st.Run.Rows, pg.Lang))
 	if e, err := p.Reg.Estates().Get(r.Context(), st.Run.EstateID); err == nil {
 		pg.Estate = e.Name
 	}

@@ -176,6 +176,26 @@ func TestFundingPages(t *testing.T) {
 		rec, body = f.do(t, f.officer, "GET", "/funding", nil)
 		wantStatus(t, rec, body, http.StatusOK)
 		wantContains(t, body, `href="`+base+`/funding">加装电梯方案`, "缺口 399,999.99 元", `href="/funding"`)
+
+		// The odd fen to a named dwelling: the 2nd floor may take it, the
+		// ground floor, whose coefficient is 0, may not.
+		first, second := strconv.FormatInt(parts[0].ID, 10), strconv.FormatInt(parts[1].ID, 10)
+		rec, body = f.do(t, f.officer, "GET", base+"/shares", nil)
+		wantContains(t, body, `<option value="part">尾差计入指定房屋</option>`, `<option value="`+second+`">3幢1单元201室</option>`)
+		split.Set("remainder", "part")
+		split.Set("remainder_part", first)
+		rec, body = f.do(t, f.officer, "POST", base+"/shares", split)
+		wantStatus(t, rec, body, http.StatusBadRequest)
+		wantContains(t, body, "尾差承担者的分摊权重为零", `<option value="`+first+`" selected>3幢1单元101室</option>`, `<option value="part" selected>`)
+		split.Set("remainder_part", second)
+		rec, body = f.do(t, f.officer, "POST", base+"/shares", split)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("split to a named part: %d %s", rec.Code, body)
+		}
+		run = strings.TrimSuffix(strings.TrimPrefix(rec.Header().Get("Location"), "/shares/"), "?flash=shares_generated")
+		rec, body = f.do(t, f.officer, "GET", "/shares/"+run, nil)
+		wantStatus(t, rec, body, http.StatusOK)
+		wantContains(t, body, "<td>1/3</td><td class=\"num\">100,000.01</td>", "<td>2/3</td><td class=\"num\">200,000.00</td>", "尾差计入指定房屋 3幢1单元201室")
 	})
 }
 

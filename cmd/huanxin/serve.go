@@ -96,7 +96,7 @@ func handler(a *app, e *env, secure bool) (http.Handler, error) {
 	srv := server.New(a.db, a.accounts, e.log, api.NewWithExtras(a.reg, api.Extras{Accounts: a.accounts, Audit: ledger, Importer: a.importer, Decisions: a.decisions,
 		Files: a.files, Notices: a.notices, Notify: a.notify, Surveys: a.surveys, Questionnaires: a.questionnaires, Catalogue: a.catalogue,
 		Priority: a.priority, Requests: a.requests, Plans: a.plans, Programmes: a.programmes, Funding: a.funding,
-		Represent: a.represent, Appraisals: a.appraisals, Maintenance: a.maintenance}), pages)
+		Represent: a.represent, Appraisals: a.appraisals, Maintenance: a.maintenance, Shares: a.shares}), pages)
 	srv.Secure = secure
 	pages.Sessions, pages.Session = srv, server.SessionFromContext
 	pages.Decisions, pages.Files, pages.Notices, pages.Notify = a.decisions, a.files, a.notices, a.notify
