@@ -14,7 +14,8 @@ import (
 )
 
 // meetingsPage lists an estate's meetings with the overdue actions;
-// officers record a new meeting from it.
+// officers and the estate's serving representatives record a new meeting
+// from it.
 type meetingsPage struct {
 	Base
 	Estate   *estate.Estate
@@ -94,12 +95,16 @@ func (p *Pages) meetingsPageOf(w http.ResponseWriter, r *http.Request) (*meeting
 	if err == nil {
 		over, err = p.Represent.OverdueActions(ctx, e.ID)
 	}
+	var can bool
+	if err == nil {
+		can, err = p.Represent.MayPropose(ctx, e.ID)
+	}
 	if err != nil {
 		p.fail(w, r, err)
 		return nil, false
 	}
 	return &meetingsPage{Base: p.base(r, "meetings.title"), Estate: e, Meetings: ms, Overdue: over, Kinds: represent.Kinds,
-		CanEdit: represent.MayEdit(huanxin.ActorFromContext(ctx)), Form: meetingForm{Kind: string(represent.KindCouncil)}}, true
+		CanEdit: can, Form: meetingForm{Kind: string(represent.KindCouncil)}}, true
 }
 
 // meetings lists an estate's meetings.

@@ -14,14 +14,18 @@ import (
 )
 
 // meetingPage is one meeting: what was discussed, who came, the minutes,
-// photos and the actions tracked to completion; officers edit it here.
+// photos and the actions tracked to completion; officers, and the
+// representatives who organised or attended it, record it here (Rights).
+// Serving are the seats held today, to assign actions to.
 type meetingPage struct {
 	Base
 	Meeting    *represent.Meeting
 	Estate     *estate.Estate
 	Seats      []*represent.Seat // the estate's seats, for attendance
 	Present    []*represent.Seat // the seats present
+	Serving    []*represent.Seat
 	Now        time.Time
+	Rights     represent.Rights
 	CanEdit    bool
 	Kinds      []represent.Kind
 	Form       meetingForm
@@ -31,7 +35,10 @@ type meetingPage struct {
 }
 
 // actionForm is a follow-up action as entered.
-type actionForm struct{ What, Owner, Due, Note string }
+type actionForm struct {
+	What, Owner, Due, Note string
+	SeatID                 int64
+}
 
 func (p *Pages) meetingPageOf(w http.ResponseWriter, r *http.Request) (*meetingPage, bool) {
 	if !p.representOn(w, r) {
@@ -51,6 +58,10 @@ func (p *Pages) meetingPageOf(w http.ResponseWriter, r *http.Request) (*meetingP
 	if err == nil {
 		seats, err = p.Represent.EstateSeats(ctx, m.EstateID)
 	}
+	var rights represent.Rights
+	if err == nil {
+		rights, err = p.Represent.Rights(ctx, m)
+	}
 	if err != nil {
 		p.fail(w, r, err)
 		return nil, false
@@ -60,11 +71,14 @@ func (p *Pages) meetingPageOf(w http.ResponseWriter, r *http.Request) (*meetingP
 		now = p.Represent.Now()
 	}
 	pg := &meetingPage{Base: p.base(r, "meeting.title"), Meeting: m, Estate: e, Seats: seats, Now: now, Kinds: represent.Kinds,
-		CanEdit: represent.MayEdit(huanxin.ActorFromContext(ctx)), Form: formOf(m)}
+		Rights: rights, CanEdit: rights.Record, Form: formOf(m)}
 	pg.Title = m.Title
 	for _, s := range seats {
 		if slices.Contains(m.Attendance.SeatIDs, s.ID) {
 			pg.Present = append(pg.Present, s)
+		}
+		if s.ActiveOn(now) {
+			pg.Serving = append(pg.Serving, s)
 		}
 	}
 	return pg, true
@@ -165,7 +179,8 @@ func (p *Pages) actionAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.ActionForm = actionForm{What: r.PostFormValue("what"), Owner: r.PostFormValue("owner"), Due: r.PostFormValue("due"), Note: r.PostFormValue("note")}
 	var errs []huanxin.FieldError
-	a := &represent.Action{What: pg.ActionForm.What, Owner: pg.ActionForm.Owner, Note: pg.ActionForm.Note,
+	pg.ActionForm.SeatID = formID(r.PostFormValue("owner_seat_id"), "owner_seat_id", &errs)
+	a := &represent.Action{What: pg.ActionForm.What, Owner: pg.ActionForm.Owner, OwnerSeatID: pg.ActionForm.SeatID, Note: pg.ActionForm.Note,
 		Due: formDay(pg.ActionForm.Due, "due", &errs)}
 	err := error(nil)
 	if len(errs) > 0 {

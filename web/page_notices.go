@@ -8,6 +8,7 @@ import (
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/api"
+	"github.com/huanxin/huanxin/file"
 	"github.com/huanxin/huanxin/notice"
 )
 
@@ -25,13 +26,14 @@ type noticesPage struct {
 // the actions.
 type noticeViewPage struct {
 	Base
-	Notice     *notice.Notice
-	Objections []notice.Objection
-	Officer    bool
-	Open       bool
-	Body       string // a failed objection, shown again
-	Errors     []huanxin.FieldError
-	Message    string
+	Notice      *notice.Notice
+	Attachments []attachmentView
+	Objections  []notice.Objection
+	Officer     bool
+	Open        bool
+	Body        string // a failed objection, shown again
+	Errors      []huanxin.FieldError
+	Message     string
 }
 
 // noticeFormPage is the editor of a new notice (one estate, or some of
@@ -151,14 +153,46 @@ func (p *Pages) showNotice(w http.ResponseWriter, r *http.Request, status int, b
 	if err == nil {
 		os, err = p.Notices.Objections(r.Context(), id)
 	}
+	var files []*file.File
+	if err == nil {
+		files, err = p.Notices.Attachments(r.Context(), n)
+	}
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
 	pg := &noticeViewPage{Base: p.base(r, "notices.title"), Notice: n, Objections: os, Officer: canEdit(r), Open: n.Open(time.Now()),
 		Body: body, Errors: errs, Message: msg}
+	for _, f := range files {
+		pg.Attachments = append(pg.Attachments, attachmentOf(f))
+	}
 	pg.Title = n.Title
 	p.render(w, r, status, "notice_view", pg)
+}
+
+// attachmentView is an attached file as listed: its name as uploaded,
+// its type in short (PDF, JPEG …) and its size in words.
+type attachmentView struct {
+	ID         int64
+	Name, Kind string
+	Size       string
+}
+
+func attachmentOf(f *file.File) attachmentView {
+	_, sub, _ := strings.Cut(f.ContentType, "/")
+	return attachmentView{ID: f.ID, Name: f.Name, Kind: strings.ToUpper(sub), Size: sizeText(f.Size)}
+}
+
+// sizeText writes a file size in bytes, KB or MB (1024-based), one
+// decimal above a kilobyte.
+func sizeText(n int64) string {
+	switch {
+	case n < 1<<10:
+		return strconv.FormatInt(n, 10) + " B"
+	case n < 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
 }
 
 func (p *Pages) noticeAttachment(w http.ResponseWriter, r *http.Request) {

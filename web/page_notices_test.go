@@ -146,7 +146,8 @@ func TestNoticePages(t *testing.T) {
 		wantRedirect(t, rec.Code, rec.Header().Get("Location"), path)
 		rec, body = w.do(t, resident, "GET", path, nil)
 		wantStatus(t, rec, body, http.StatusOK)
-		wantContains(t, body, "一、改造内容", path+"/attachments/"+strconv.FormatInt(atts[0], 10), `action="`+path+`/objections"`)
+		wantContains(t, body, "一、改造内容", path+"/attachments/"+strconv.FormatInt(atts[0], 10), `action="`+path+`/objections"`,
+			`">plan.pdf</a> <span class="muted">PDF · 22 B</span>`, `">site.png</a> <span class="muted">PNG · 33 B</span>`)
 		wantAbsent(t, body, `id="unread-count"`, `/publish"`, `/period"`, `/not-reached"`)
 		rec, body = w.do(t, resident, "GET", path+"/attachments/"+strconv.FormatInt(atts[0], 10), nil)
 		wantStatus(t, rec, body, http.StatusOK)
@@ -183,6 +184,17 @@ func TestNoticePages(t *testing.T) {
 		wantContains(t, body, `id="unreached-total">0<`)
 		wantAbsent(t, body, "周大爷")
 
+		// An officer assisting the owner objects in her name; the page says so.
+		assisting := *officer
+		assisting.OnBehalfOf = resident.OwnerID
+		rec, body = w.do(t, &assisting, "GET", path, nil)
+		wantContains(t, body, `action="`+path+`/objections"`, "您正在代业主提出异议")
+		rec, body = w.do(t, &assisting, "POST", path+"/objections", url.Values{"body": {"业主来电：希望周末不施工"}})
+		wantRedirect(t, rec.Code, rec.Header().Get("Location"), path+"?flash=objection_raised#objections")
+		rec, body = w.do(t, officer, "GET", path, nil)
+		wantContains(t, body, "<strong>陈阿姨</strong>", "工作人员代办", "业主来电：希望周末不施工")
+		wantAbsent(t, body, "您正在代业主提出异议")
+
 		// Withdrawn within its dates: no form, and objections are refused.
 		rec, body = w.do(t, officer, "POST", path+"/withdraw", url.Values{})
 		wantRedirect(t, rec.Code, rec.Header().Get("Location"), path+"?flash=notice_withdraw")
@@ -192,7 +204,7 @@ func TestNoticePages(t *testing.T) {
 		rec, body = w.do(t, resident, "POST", path+"/objections", url.Values{"body": {"还有意见"}})
 		wantStatus(t, rec, body, http.StatusBadRequest)
 		wantContains(t, body, "公告已撤回，不再受理异议")
-		if os, _ := w.p.Notices.Objections(huanxin.NewContextWithActor(context.Background(), officer), id); len(os) != 1 {
+		if os, _ := w.p.Notices.Objections(huanxin.NewContextWithActor(context.Background(), officer), id); len(os) != 2 || os[1].OnBehalfOf != resident.OwnerID || os[1].RaisedBy != officer.UserID {
 			t.Fatalf("objections after withdrawal: %+v", os)
 		}
 	})

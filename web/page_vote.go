@@ -214,7 +214,10 @@ func (p *Pages) showVote(w http.ResponseWriter, r *http.Request, status int, d *
 		pg.Result = true
 		pg.Until = d.ObjectionsUntil()
 		pg.InPeriod = d.Status == decision.StatusAnnounced && p.decisionNow().Before(pg.Until)
-		pg.CanObject = pg.InPeriod && resident && !a.ReadOnly && standing.Voter
+		// An officer assisting an owner objects for them; the service
+		// checks that the owner is of the electorate.
+		assisted := a != nil && a.OnBehalfOf != 0 && a.Role.CanEditRegister()
+		pg.CanObject = pg.InPeriod && (resident && standing.Voter || assisted) && !a.ReadOnly
 		os, err := p.Decisions.Objections(ctx, d.ID)
 		if err != nil {
 			p.fail(w, r, err)
