@@ -86,7 +86,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		Decisions: &decision.Service{}, Files: &file.Service{}, Requests: &request.Service{}, Questionnaires: &questionnaire.Service{},
 		Priority: &priority.Service{}, Surveys: &survey.Service{}, Notices: &notice.Service{}, Notify: &notify.Service{}, Plans: &plan.Service{},
 		Programmes: &programme.Service{}, Represent: &represent.Service{}, Funding: &funding.Service{}, Catalogue: &planning.CatalogueService{},
-		Appraisals: &funding.Appraisals{}, Maintenance: &funding.Maintenance{}, Shares: &funding.Shares{}})
+		Appraisals: &funding.Appraisals{}, Maintenance: &funding.Maintenance{}, Shares: &funding.Shares{}, Spending: &funding.Spending{}})
 	routes := a.Routes()
 
 	// The register's routes are all there, and openapi.json itself.
@@ -99,6 +99,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		"POST /api/v1/users/{id}/password", "GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/{id}",
 		"POST /api/v1/owners/{id}/invitations", "POST /api/v1/invitations/redeem", "GET /api/v1/audit",
 		"GET /api/v1/audit/verify", "POST /api/v1/import/{kind}", "GET /api/v1/export/{kind}")
+	want = append(want, "GET /api/v1/deliveries", "POST /api/v1/deliveries/{id}/resend", "PUT /api/v1/users/{id}/wechat")
 	for _, r := range want {
 		if !slices.Contains(routes, r) {
 			t.Errorf("route %q is not registered", r)

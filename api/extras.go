@@ -60,6 +60,9 @@ type Extras struct {
 	Appraisals *funding.Appraisals
 	// Maintenance keeps the housing maintenance fund of estates.
 	Maintenance *funding.Maintenance
+	// Spending keeps plans' contracts, allocations and payments and the
+	// budget tables.
+	Spending *funding.Spending
 	// Shares splits plans' owners' money among the parts and tracks payments.
 	Shares *funding.Shares
 }
@@ -145,6 +148,9 @@ var _ Importer = (*importer.Service)(nil)
 //	POST   /api/v1/rankings
 //	GET    /api/v1/plans/{id}/funding       a plan's funding (Funding), and POST a line
 //	POST   /api/v1/plans/{id}/funding/{line}/advance and …/withdraw
+//	GET    /api/v1/plans/{id}/contracts     a plan's contracts (Spending), and POST one; GET …/{contract}, POST …/{contract}/status
+//	GET    /api/v1/plans/{id}/contracts/{contract}/milestones, …/allocations and POST, …/payments and POST
+//	GET    /api/v1/estates/{id}/budget      budget, committed, paid and remaining per item; GET /api/v1/programmes/{id}/budget per estate
 //	GET    /api/v1/plans/{id}/shares        owners' share runs of a plan (Shares); POST splits
 //	GET    /api/v1/shares/{id}              a run with a page of rows; GET …/parts/{part} a statement
 //	POST   /api/v1/shares/{id}/payments     and GET …/collection (rates), …/reminders (who owes)
@@ -294,6 +300,9 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 	if x.Maintenance != nil {
 		a.maintenanceRoutes(x.Maintenance)
 	}
+	if x.Spending != nil {
+		a.spendingRoutes(x.Spending)
+	}
 	if x.Shares != nil {
 		a.shareRoutes(x.Shares)
 	}
@@ -312,6 +321,8 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 		a.handle("GET "+Prefix+"/notification-preferences", http.HandlerFunc(h.preferences), nil)
 		a.handle("PUT "+Prefix+"/notification-preferences", http.HandlerFunc(h.setPreferences), nil)
 		a.handle("GET "+Prefix+"/deliveries", http.HandlerFunc(h.deliveries), deliveryParams)
+		a.handle("POST "+Prefix+"/deliveries/{id}/resend", http.HandlerFunc(h.resend), nil)
+		a.handle("PUT "+Prefix+"/users/{id}/wechat", http.HandlerFunc(h.bindWeChat), nil)
 	}
 	if x.Plans != nil {
 		a.planRoutes(x.Plans)

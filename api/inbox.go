@@ -3,13 +3,15 @@ package api
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/notify"
 )
 
 var inboxParams = []string{"page", "per_page"}
-var deliveryParams = []string{"status"}
+var deliveryParams = []string{"status", "channel", "reason"}
 
 // inboxHandlers serve each user's inbox and notification preferences,
 // and officers' list of deliveries not made.
@@ -36,11 +38,15 @@ type Inbox struct {
 }
 
 // NotificationPreferences are how the signed-in user wants to be reached
-// besides the inbox; quiet hours are "HH:MM" in Asia/Shanghai.
+// besides the inbox; quiet hours are "HH:MM" in Asia/Shanghai. The
+// addresses are shown masked; sent back unchanged they are kept, "" removes
+// one, anything else replaces it.
 type NotificationPreferences struct {
 	SMS          bool   `json:"sms"`
 	WeChat       bool   `json:"wechat"`
 	Email        bool   `json:"email"`
+	Mobile       string `json:"mobile"`
+	WeChatOpenID string `json:"wechat_openid"`
 	EmailAddress string `json:"email_address"`
 	Digest       bool   `json:"digest"`
 	QuietFrom    string `json:"quiet_from"`
@@ -54,10 +60,12 @@ type Delivery struct {
 	UserID      int64          `json:"user_id"`
 	UserName    string         `json:"user_name"`
 	Channel     notify.Channel `json:"channel"`
+	Recipient   string         `json:"recipient"` // masked
 	Title       string         `json:"title"`
 	Status      notify.Status  `json:"status"`
 	Attempts    int            `json:"attempts"`
 	LastError   string         `json:"last_error"`
+	Reason      notify.Reason  `json:"reason,omitempty"`
 	NextAttempt time.Time      `json:"next_attempt"`
 	Created     time.Time      `json:"created"`
 }
@@ -116,7 +124,8 @@ func (h inboxHandlers) read(w http.ResponseWriter, r *http.Request) {
 
 // ShownPreferences returns preferences as the API and the pages show them.
 func ShownPreferences(p notify.Preferences) NotificationPreferences {
-	return NotificationPreferences{SMS: p.SMS, WeChat: p.WeChat, Email: p.Email, EmailAddress: p.EmailAddress, Digest: p.Digest,
+	return NotificationPreferences{SMS: p.SMS, WeChat: p.WeChat, Email: p.Email, Mobile: p.Masked(notify.ChannelSMS),
+		WeChatOpenID: p.Masked(notify.ChannelWeChat), EmailAddress: p.Masked(notify.ChannelEmail), Digest: p.Digest,
 		QuietFrom: clock(p.QuietFrom), QuietTo: clock(p.QuietTo)}
 }
 
@@ -154,28 +163,65 @@ func (h inboxHandlers) setPreferences(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = h.svc.SetPreferences(r.Context(), p)
 	}
+	if err == nil {
+		p, err = h.svc.Preferences(r.Context())
+	}
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, in)
+	WriteJSON(w, http.StatusOK, ShownPreferences(p))
 }
 
-// Preferences reads the shown preferences back, checking the times.
+// Preferences reads the shown preferences back, checking the times; the
+// service checks the rest once the masked addresses are resolved.
 func (in NotificationPreferences) Preferences() (notify.Preferences, error) {
-	p := notify.Preferences{SMS: in.SMS, WeChat: in.WeChat, Email: in.Email, EmailAddress: in.EmailAddress, Digest: in.Digest}
+	p := notify.Preferences{SMS: in.SMS, WeChat: in.WeChat, Email: in.Email, Mobile: in.Mobile, WeChatOpenID: in.WeChatOpenID,
+		EmailAddress: in.EmailAddress, Digest: in.Digest}
+	var bad []huanxin.FieldError
 	for _, f := range []struct {
 		name, v string
 		dst     *int
 	}{{"quiet_from", in.QuietFrom, &p.QuietFrom}, {"quiet_to", in.QuietTo, &p.QuietTo}} {
 		t, err := time.Parse("15:04", f.v)
 		if err != nil {
-			*f.dst = -1 // Validate names the field
+			bad = append(bad, huanxin.FieldError{Field: f.name, Message: "应为 00:00–23:59 must be a time of day"})
 			continue
 		}
 		*f.dst = t.Hour()*60 + t.Minute()
 	}
-	return p, p.Validate()
+	if len(bad) > 0 {
+		return p, huanxin.Invalid("输入有误 invalid input", bad...)
+	}
+	return p, nil
+}
+
+// DeliveryFilterOf reads the officers' filter of deliveries: status (one,
+// or undelivered when empty), channel and reason.
+func DeliveryFilterOf(get func(string) string) (notify.DeliveryFilter, error) {
+	var f notify.DeliveryFilter
+	var bad []huanxin.FieldError
+	check := func(name string, ok bool) {
+		if !ok {
+			bad = append(bad, huanxin.FieldError{Field: name, Message: "取值无效 invalid value"})
+		}
+	}
+	if v := notify.Status(get("status")); v != "" {
+		check("status", slices.Contains([]notify.Status{notify.StatusQueued, notify.StatusSent, notify.StatusFailed}, v))
+		f.Status = []notify.Status{v}
+	}
+	f.Channel, f.Reason = notify.Channel(get("channel")), notify.Reason(get("reason"))
+	check("channel", f.Channel == "" || slices.Contains(notify.Channels, f.Channel))
+	check("reason", f.Reason == "" || slices.Contains(notify.Reasons, f.Reason))
+	if len(bad) > 0 {
+		return f, huanxin.Invalid("输入有误 invalid input", bad...)
+	}
+	return f, nil
+}
+
+func shownDelivery(d *notify.Delivery) Delivery {
+	return Delivery{ID: d.ID, CityID: d.CityID, UserID: d.UserID, UserName: d.UserName, Channel: d.Channel, Recipient: d.To, Title: d.Title,
+		Status: d.Status, Attempts: d.Attempts, LastError: d.LastError, Reason: d.Reason, NextAttempt: d.NextAttempt, Created: d.Created}
 }
 
 func (h inboxHandlers) deliveries(w http.ResponseWriter, r *http.Request) {
@@ -183,27 +229,67 @@ func (h inboxHandlers) deliveries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := readParams(r, deliveryParams)
-	var statuses []notify.Status
-	if v := p.get("status"); v != "" {
-		s := notify.Status(v)
-		if !slices.Contains([]notify.Status{notify.StatusQueued, notify.StatusSent, notify.StatusFailed}, s) {
-			p.fail("status", "取值无效 invalid value")
-		}
-		statuses = []notify.Status{s}
-	}
 	if err := p.err(); err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	ds, err := h.svc.Deliveries(r.Context(), statuses, 500)
+	f, err := DeliveryFilterOf(p.get)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	f.Limit = 500
+	ds, err := h.svc.Deliveries(r.Context(), f)
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
 	out := Deliveries{Items: make([]Delivery, len(ds))}
 	for i, d := range ds {
-		out.Items[i] = Delivery{ID: d.ID, CityID: d.CityID, UserID: d.UserID, UserName: d.UserName, Channel: d.Channel, Title: d.Title,
-			Status: d.Status, Attempts: d.Attempts, LastError: d.LastError, NextAttempt: d.NextAttempt, Created: d.Created}
+		out.Items[i] = shownDelivery(d)
 	}
 	WriteJSON(w, http.StatusOK, out)
+}
+
+// resend queues a failed delivery again.
+func (h inboxHandlers) resend(w http.ResponseWriter, r *http.Request) {
+	id, ok := actorAndID(w, r)
+	if !ok {
+		return
+	}
+	if err := optionalBody(w, r); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	d, err := h.svc.Resend(r.Context(), id)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, shownDelivery(d))
+}
+
+// WeChatBinding binds a resident's WeChat openid ("" unbinds it); the
+// answer shows it masked.
+type WeChatBinding struct {
+	OpenID string `json:"openid"`
+}
+
+// bindWeChat binds a resident's WeChat openid, as an officer.
+func (h inboxHandlers) bindWeChat(w http.ResponseWriter, r *http.Request) {
+	id, ok := actorAndID(w, r)
+	if !ok {
+		return
+	}
+	var in WeChatBinding
+	if err := decodeBody(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if err := h.svc.BindWeChat(r.Context(), id, in.OpenID); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	p := notify.Preferences{WeChatOpenID: strings.TrimSpace(in.OpenID)}
+	WriteJSON(w, http.StatusOK, WeChatBinding{OpenID: p.Masked(notify.ChannelWeChat)})
 }

@@ -147,7 +147,7 @@ func TestNoticesHTTP(t *testing.T) {
 			t.Fatalf("preferences: %s", r.raw)
 		}
 		e.do(t, resident, "PUT", "/api/v1/notification-preferences", `{"email":true}`).wantError(t, 400, huanxin.EINVALID, "email_address")
-		body = `{"sms":true,"digest":true,"quiet_from":"21:30"}`
+		body = `{"sms":true,"mobile":"13812345678","digest":true,"quiet_from":"21:30"}`
 		if r = e.do(t, resident, "PUT", "/api/v1/notification-preferences", body); r.body["sms"] != true || r.body["quiet_from"] != "21:30" {
 			t.Fatalf("set preferences: %s", r.raw)
 		}

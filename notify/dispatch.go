@@ -141,14 +141,21 @@ func deliveries(p Preferences, now time.Time, ms []Message) []*Delivery {
 		if !p.On(c) {
 			continue
 		}
-		to := ""
-		if c == ChannelEmail {
-			to = p.EmailAddress
+		dl := &Delivery{CityID: ms[0].CityID, UserID: p.UserID, Channel: c, To: p.Masked(c), Title: title, Body: body,
+			Link: link, MessageIDs: ids, Status: StatusQueued, NextAttempt: p.NotBefore(now)}
+		if dl.To == "" {
+			noAddress(dl)
 		}
-		out = append(out, &Delivery{CityID: ms[0].CityID, UserID: p.UserID, Channel: c, To: to, Title: title, Body: body,
-			Link: link, MessageIDs: ids, Status: StatusQueued, NextAttempt: p.NotBefore(now)})
+		out = append(out, dl)
 	}
 	return out
+}
+
+// noAddress marks a delivery failed for want of an address: no attempt
+// can help until the user gives one and an officer resends it.
+func noAddress(d *Delivery) {
+	d.Status, d.Reason = StatusFailed, ReasonNoAddress
+	d.LastError = addressRules[d.Channel].required
 }
 
 func (d *Dispatcher) send(ctx context.Context) error {
@@ -157,30 +164,53 @@ func (d *Dispatcher) send(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	prefs := map[int64]Preferences{}
 	for _, dl := range ds {
-		s, ok := d.Senders[dl.Channel]
-		dl.Attempts++
-		var serr error
+		p, ok := prefs[dl.UserID]
 		if !ok {
-			serr = fmt.Errorf("no sender for channel %s", dl.Channel)
-		} else {
-			serr = s.Send(ctx, *dl)
-		}
-		if serr == nil {
-			dl.Status, dl.SentAt, dl.LastError = StatusSent, now, ""
-		} else {
-			dl.LastError = serr.Error()
-			if dl.Attempts >= MaxAttempts {
-				dl.Status = StatusFailed
-			} else {
-				dl.NextAttempt = now.Add(backoff(dl.Attempts))
+			if p, err = d.Store.Preferences(ctx, dl.UserID); err != nil {
+				return err
 			}
+			prefs[dl.UserID] = p
 		}
+		d.attempt(ctx, dl, p.Address(dl.Channel), now)
 		if err := d.Store.SaveAttempt(ctx, dl); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// attempt sends a delivery to the address once and records the outcome
+// on it: sent, queued for a retry after a backoff, or failed after
+// MaxAttempts (at once without an address).
+func (d *Dispatcher) attempt(ctx context.Context, dl *Delivery, to string, now time.Time) {
+	if to == "" {
+		noAddress(dl)
+		return
+	}
+	s, ok := d.Senders[dl.Channel]
+	dl.Attempts++
+	var err error
+	if ok {
+		out := *dl
+		out.To = to
+		err = s.Send(ctx, out)
+	}
+	switch {
+	case !ok:
+		dl.LastError, dl.Reason = "本服务器未配置该渠道 no sender for channel "+string(dl.Channel), ReasonNoSender
+	case err != nil:
+		dl.LastError, dl.Reason = err.Error(), reasonOf(err)
+	default:
+		dl.Status, dl.SentAt, dl.LastError, dl.Reason = StatusSent, now, "", ""
+		return
+	}
+	if dl.Attempts >= MaxAttempts {
+		dl.Status = StatusFailed
+	} else {
+		dl.NextAttempt = now.Add(backoff(dl.Attempts))
+	}
 }
 
 // Outbox is the sender of development and tests: it appends each delivery

@@ -59,9 +59,9 @@ func TestDispatcher(t *testing.T) {
 		svc := &notify.Service{Store: db}
 		d := &notify.Dispatcher{Store: db, Senders: notify.Outboxes(dir), Now: clock}
 		prefs := []notify.Preferences{
-			{UserID: ids[0], SMS: true, Email: true, EmailAddress: "a@example.cn"},
-			{UserID: ids[1], SMS: true, Digest: true},
-			{UserID: ids[2], WeChat: true, QuietFrom: 8 * 60, QuietTo: 12 * 60}, // quiet 08:00–12:00
+			{UserID: ids[0], SMS: true, Mobile: "138 1234 5678", Email: true, EmailAddress: "a@example.cn"},
+			{UserID: ids[1], SMS: true, Mobile: "+86 13912345678", Digest: true},
+			{UserID: ids[2], WeChat: true, WeChatOpenID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", QuietFrom: 8 * 60, QuietTo: 12 * 60}, // quiet 08:00–12:00
 			notify.DefaultPreferences(ids[3]),
 		}
 		for _, p := range prefs {
@@ -88,7 +88,7 @@ func TestDispatcher(t *testing.T) {
 			t.Fatalf("wechat sent in quiet hours: %d", n)
 		}
 		officer := huanxin.NewContextWithActor(sys, &huanxin.Actor{UserID: 99, Role: huanxin.RoleAdmin, Scope: huanxin.Scope{All: true}})
-		queued, err := svc.Deliveries(officer, []notify.Status{notify.StatusQueued}, 100)
+		queued, err := svc.Deliveries(officer, notify.DeliveryFilter{Status: []notify.Status{notify.StatusQueued}, Limit: 100})
 		if err != nil || len(queued) != 2 || queued[0].UserID != ids[2] {
 			t.Fatalf("queued %+v %v", queued, err)
 		}
@@ -129,11 +129,11 @@ func TestDispatcher(t *testing.T) {
 			}
 			now = now.Add(24 * time.Hour)
 		}
-		failed, err := svc.Deliveries(officer, []notify.Status{notify.StatusFailed}, 100)
+		failed, err := svc.Deliveries(officer, notify.DeliveryFilter{Status: []notify.Status{notify.StatusFailed}, Limit: 100})
 		if err != nil || len(failed) != 1 || failed[0].Attempts != notify.MaxAttempts || failed[0].LastError != "gateway down" {
 			t.Fatalf("failed %+v %v", failed, err)
 		}
-		if _, err := svc.Deliveries(huanxin.NewContextWithActor(sys, &huanxin.Actor{UserID: ids[0], Role: huanxin.RoleResident}), nil, 10); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
+		if _, err := svc.Deliveries(huanxin.NewContextWithActor(sys, &huanxin.Actor{UserID: ids[0], Role: huanxin.RoleResident}), notify.DeliveryFilter{}); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
 			t.Fatalf("resident lists deliveries: %v", err)
 		}
 		// Every user still has every message in the inbox.

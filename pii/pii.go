@@ -91,6 +91,26 @@ func MaskPhone(p string) string {
 	return p[:3] + strings.Repeat("*", len(p)-7) + p[len(p)-4:]
 }
 
+// MaskEmail shows the first character of the mailbox and the whole
+// domain: w***@example.cn.
+func MaskEmail(e string) string {
+	user, host, ok := strings.Cut(e, "@")
+	if !ok || user == "" {
+		return strings.Repeat("*", utf8.RuneCountInString(e))
+	}
+	first, _ := utf8.DecodeRuneInString(user)
+	return string(first) + "***@" + host
+}
+
+// MaskToken shows the first and last four characters of an opaque
+// identifier (a WeChat openid): oUpF****b3Xk.
+func MaskToken(t string) string {
+	if len(t) <= 8 {
+		return strings.Repeat("*", len(t))
+	}
+	return t[:4] + "****" + t[len(t)-4:]
+}
+
 // MaskID shows an ID number as asterisks and its last four characters.
 func MaskID(last4 string) string {
 	if last4 == "" {

@@ -96,3 +96,16 @@ func TestValidChineseID(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskEmailAndToken(t *testing.T) {
+	for in, want := range map[string]string{"wang.li@example.cn": "w***@example.cn", "李@例子.中国": "李***@例子.中国", "bad": "***"} {
+		if got := MaskEmail(in); got != want {
+			t.Errorf("MaskEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o": "oUpF****eS6o", "short": "*****"} {
+		if got := MaskToken(in); got != want {
+			t.Errorf("MaskToken(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

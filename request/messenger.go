@@ -23,8 +23,16 @@ type Messenger struct {
 }
 
 func (n Messenger) Answered(ctx context.Context, r *Request) {
-	n.send(ctx, []int64{r.SubmittedBy}, notify.Message{CityID: r.CityID, Kind: notify.KindComplaint,
-		Title: "您反映的问题已答复：" + r.Title, Body: r.Answer, Link: "/requests/" + strconv.FormatInt(r.ID, 10)})
+	m := notify.Message{CityID: r.CityID, Kind: notify.KindComplaint,
+		Title: "您反映的问题已答复：" + r.Title, Body: r.Answer, Link: "/requests/" + strconv.FormatInt(r.ID, 10)}
+	n.send(ctx, []int64{r.SubmittedBy}, m)
+	// Submitted by an officer for an owner: the owner's own accounts hear
+	// the answer too, through the channels the owner chose.
+	if r.OnBehalfOf != 0 {
+		if err := n.Notify.ToOwners(ctx, []int64{r.OnBehalfOf}, m); err != nil {
+			n.Log.Error("request notification", "request", r.ID, "err", err)
+		}
+	}
 }
 
 // unitRoles is the role of the officers of each kind of jurisdiction unit.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,13 +53,25 @@ func (tx *Tx) createMessagesFrom(m notify.Message, users string, args ...any) er
 // ResidentsOfParts returns the enabled resident accounts bound to an owner
 // of any of the parts, by ID.
 func (db *DB) ResidentsOfParts(ctx context.Context, partIDs []int64) ([]int64, error) {
+	return db.residents(ctx, "SELECT DISTINCT u.id FROM users u JOIN ownerships sh ON sh.owner_id = u.owner_id", "sh.part_id", partIDs)
+}
+
+// ResidentsOfOwners returns the enabled resident accounts bound to any of
+// the owners, by ID.
+func (db *DB) ResidentsOfOwners(ctx context.Context, ownerIDs []int64) ([]int64, error) {
+	return db.residents(ctx, "SELECT u.id FROM users u", "u.owner_id", ownerIDs)
+}
+
+// residents runs query for the enabled resident accounts with col among
+// ids, 500 IDs at a time.
+func (db *DB) residents(ctx context.Context, query, col string, ids []int64) ([]int64, error) {
 	var out []int64
-	for start := 0; start < len(partIDs); start += 500 {
+	for start := 0; start < len(ids); start += 500 {
 		var w where
-		w.in("sh.part_id", partIDs[start:min(start+500, len(partIDs))])
+		w.in(col, ids[start:min(start+500, len(ids))])
 		w.add("u.role = ?", huanxin.RoleResident)
 		w.add("NOT u.disabled")
-		rows, err := db.query(ctx, "SELECT DISTINCT u.id FROM users u JOIN ownerships sh ON sh.owner_id = u.owner_id"+w.sql(), w.args...)
+		rows, err := db.query(ctx, query+w.sql(), w.args...)
 		if err != nil {
 			return nil, err
 		}
@@ -149,30 +162,98 @@ func (db *DB) ReadAll(ctx context.Context, userID int64) error {
 	})
 }
 
-// Preferences returns a user's preferences, or the defaults.
+// Preferences returns a user's preferences, or the defaults, with the
+// addresses decrypted (an e-mail address stored before 00024 is read from
+// its old plain column).
 func (db *DB) Preferences(ctx context.Context, userID int64) (notify.Preferences, error) {
 	p := notify.DefaultPreferences(userID)
-	err := db.queryRow(ctx, `SELECT sms, wechat, email, email_address, digest, quiet_from, quiet_to, updated
-		FROM notification_prefs WHERE user_id = ?`, userID).Scan(&p.SMS, &p.WeChat, &p.Email, &p.EmailAddress, &p.Digest,
+	var legacyEmail string
+	var enc [3][]byte
+	err := db.queryRow(ctx, `SELECT sms, wechat, email, email_address, mobile_enc, wechat_enc, email_enc, digest, quiet_from, quiet_to, updated
+		FROM notification_prefs WHERE user_id = ?`, userID).Scan(&p.SMS, &p.WeChat, &p.Email, &legacyEmail, &enc[0], &enc[1], &enc[2], &p.Digest,
 		&p.QuietFrom, &p.QuietTo, stamp{&p.Updated})
 	if huanxin.ErrorCode(mapErr(err)) == huanxin.ENOTFOUND {
 		return notify.DefaultPreferences(userID), nil
+	} else if err != nil {
+		return p, err
 	}
-	return p, err
+	for i, dst := range []*string{&p.Mobile, &p.WeChatOpenID, &p.EmailAddress} {
+		if *dst, err = db.Keys.Decrypt(enc[i]); err != nil {
+			return p, err
+		}
+	}
+	if p.EmailAddress == "" {
+		p.EmailAddress = legacyEmail
+	}
+	return p, nil
 }
 
-// SetPreferences stores a user's preferences, audited (accounts are city 0).
+// prefsState is what the ledger keeps of preferences: addresses masked.
+func prefsState(p notify.Preferences) map[string]any {
+	return map[string]any{"sms": p.SMS, "wechat": p.WeChat, "email": p.Email, "mobile": p.Masked(notify.ChannelSMS),
+		"wechat_openid": p.Masked(notify.ChannelWeChat), "email_address": p.Masked(notify.ChannelEmail), "digest": p.Digest,
+		"quiet_from": p.QuietFrom, "quiet_to": p.QuietTo}
+}
+
+// SetPreferences stores a user's preferences, the addresses encrypted with
+// masked copies, audited (accounts are city 0).
 func (db *DB) SetPreferences(ctx context.Context, p notify.Preferences) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		if _, err := tx.exec(`INSERT INTO notification_prefs (user_id, sms, wechat, email, email_address, digest, quiet_from, quiet_to, updated)
-			VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (user_id) DO UPDATE SET sms = excluded.sms, wechat = excluded.wechat,
-			email = excluded.email, email_address = excluded.email_address, digest = excluded.digest, quiet_from = excluded.quiet_from,
-			quiet_to = excluded.quiet_to, updated = excluded.updated`, p.UserID, p.SMS, p.WeChat, p.Email, p.EmailAddress, p.Digest,
+		if _, err := tx.exec(`INSERT INTO notification_prefs (user_id, sms, wechat, email, email_address, mobile_enc, mobile_masked,
+			wechat_enc, wechat_masked, email_enc, email_masked, digest, quiet_from, quiet_to, updated) VALUES (?,?,?,?,'',?,?,?,?,?,?,?,?,?,?)
+			ON CONFLICT (user_id) DO UPDATE SET sms = excluded.sms, wechat = excluded.wechat, email = excluded.email, email_address = '',
+			mobile_enc = excluded.mobile_enc, mobile_masked = excluded.mobile_masked, wechat_enc = excluded.wechat_enc,
+			wechat_masked = excluded.wechat_masked, email_enc = excluded.email_enc, email_masked = excluded.email_masked,
+			digest = excluded.digest, quiet_from = excluded.quiet_from, quiet_to = excluded.quiet_to, updated = excluded.updated`,
+			p.UserID, p.SMS, p.WeChat, p.Email, db.Keys.Encrypt(p.Mobile), p.Masked(notify.ChannelSMS), db.Keys.Encrypt(p.WeChatOpenID),
+			p.Masked(notify.ChannelWeChat), db.Keys.Encrypt(p.EmailAddress), p.Masked(notify.ChannelEmail), p.Digest,
 			p.QuietFrom, p.QuietTo, micro(tx.now)); err != nil {
 			return err
 		}
-		return tx.Audit(0, audit.ActionUpdate, entityPreferences, p.UserID, p, "")
+		return tx.Audit(0, audit.ActionUpdate, entityPreferences, p.UserID, prefsState(p), "")
 	})
+}
+
+// SetWeChat binds a user's WeChat openid and switches WeChat on, or with
+// "" unbinds it and switches WeChat off, audited.
+func (db *DB) SetWeChat(ctx context.Context, userID int64, openID string) error {
+	p := notify.DefaultPreferences(userID)
+	p.WeChatOpenID, p.WeChat = openID, openID != ""
+	masked := p.Masked(notify.ChannelWeChat)
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`INSERT INTO notification_prefs (user_id, wechat, wechat_enc, wechat_masked, quiet_from, quiet_to, updated)
+			VALUES (?,?,?,?,?,?,?) ON CONFLICT (user_id) DO UPDATE SET wechat = excluded.wechat, wechat_enc = excluded.wechat_enc,
+			wechat_masked = excluded.wechat_masked, updated = excluded.updated`, userID, p.WeChat, db.Keys.Encrypt(openID), masked,
+			p.QuietFrom, p.QuietTo, micro(tx.now)); err != nil {
+			return err
+		}
+		return tx.Audit(0, audit.ActionUpdate, entityPreferences, userID, map[string]any{"wechat": p.WeChat, "wechat_openid": masked}, "wechat")
+	})
+}
+
+// residentOfScope is the condition that the user u is a resident bound to
+// an owner of a part of an estate in the scope.
+func residentOfScope(s huanxin.Scope, w *where) {
+	w.add("u.role = ?", huanxin.RoleResident)
+	if s.All {
+		return
+	}
+	var sw where
+	scopeEstates("sh.estate_id")(s, &sw)
+	w.add("EXISTS (SELECT 1 FROM ownerships sh WHERE sh.owner_id = u.owner_id AND "+strings.Join(sw.conds, " AND ")+")", sw.args...)
+}
+
+// ResidentInScope returns the name of the user if a resident of the scope.
+func (db *DB) ResidentInScope(ctx context.Context, userID int64, s huanxin.Scope) (string, bool, error) {
+	var w where
+	w.add("u.id = ?", userID)
+	residentOfScope(s, &w)
+	var name string
+	err := db.queryRow(ctx, "SELECT u.name FROM users u"+w.sql(), w.args...).Scan(&name)
+	if huanxin.ErrorCode(mapErr(err)) == huanxin.ENOTFOUND {
+		return "", false, nil
+	}
+	return name, err == nil, err
 }
 
 // PendingMessages lists undispatched messages that are due, oldest first.
@@ -192,14 +273,14 @@ func (db *DB) Dispatch(ctx context.Context, messageIDs []int64, ds []*notify.Del
 		}
 		for _, d := range ds {
 			id, err := tx.insertID(`INSERT INTO deliveries (city_id, user_id, channel, recipient, title, body, link, message_ids, status,
-				next_attempt, created) VALUES (?,?,?,?,?,?,?,?,?,?,?)`, d.CityID, d.UserID, d.Channel, d.To, d.Title, d.Body, d.Link,
-				joinIDs(d.MessageIDs), d.Status, micro(d.NextAttempt), micro(tx.now))
+				last_error, reason, next_attempt, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, d.CityID, d.UserID, d.Channel, d.To, d.Title,
+				d.Body, d.Link, joinIDs(d.MessageIDs), d.Status, d.LastError, d.Reason, micro(d.NextAttempt), micro(tx.now))
 			if err != nil {
 				return err
 			}
 			d.ID, d.Created = id, tx.now
 			if err := tx.Audit(d.CityID, audit.ActionCreate, entityDelivery, id, map[string]any{"user": d.UserID,
-				"channel": d.Channel, "messages": d.MessageIDs}, string(d.Channel)); err != nil {
+				"channel": d.Channel, "messages": d.MessageIDs, "status": d.Status, "reason": d.Reason}, string(d.Channel)); err != nil {
 				return err
 			}
 		}
@@ -208,7 +289,7 @@ func (db *DB) Dispatch(ctx context.Context, messageIDs []int64, ds []*notify.Del
 }
 
 const deliveryCols = `x.id, x.city_id, x.user_id, x.channel, x.recipient, x.title, x.body, x.link, x.message_ids, x.status, x.attempts,
-	x.last_error, x.next_attempt, x.created, x.sent_at, COALESCE(u.name, '')`
+	x.last_error, x.reason, x.next_attempt, x.created, x.sent_at, COALESCE(u.name, '')`
 
 func (db *DB) deliveries(ctx context.Context, w where, tail string) ([]*notify.Delivery, error) {
 	rows, err := db.query(ctx, "SELECT "+deliveryCols+" FROM deliveries x LEFT JOIN users u ON u.id = x.user_id"+w.sql()+tail, w.args...)
@@ -221,7 +302,7 @@ func (db *DB) deliveries(ctx context.Context, w where, tail string) ([]*notify.D
 		d := new(notify.Delivery)
 		var ids string
 		if err := rows.Scan(&d.ID, &d.CityID, &d.UserID, &d.Channel, &d.To, &d.Title, &d.Body, &d.Link, &ids, &d.Status, &d.Attempts,
-			&d.LastError, stamp{&d.NextAttempt}, stamp{&d.Created}, stamp{&d.SentAt}, &d.UserName); err != nil {
+			&d.LastError, &d.Reason, stamp{&d.NextAttempt}, stamp{&d.Created}, stamp{&d.SentAt}, &d.UserName); err != nil {
 			return nil, err
 		}
 		if d.MessageIDs, err = splitIDs(ids); err != nil {
@@ -243,18 +324,17 @@ func (db *DB) DueDeliveries(ctx context.Context, now time.Time, n int) ([]*notif
 // SaveAttempt stores the outcome of a delivery attempt, audited.
 func (db *DB) SaveAttempt(ctx context.Context, d *notify.Delivery) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		if _, err := tx.exec(`UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, next_attempt = ?, sent_at = ? WHERE id = ?`,
-			d.Status, d.Attempts, d.LastError, micro(d.NextAttempt), microOrZero(d.SentAt), d.ID); err != nil {
+		if _, err := tx.exec(`UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, reason = ?, next_attempt = ?, sent_at = ? WHERE id = ?`,
+			d.Status, d.Attempts, d.LastError, d.Reason, micro(d.NextAttempt), microOrZero(d.SentAt), d.ID); err != nil {
 			return err
 		}
 		return tx.Audit(d.CityID, audit.ActionUpdate, entityDelivery, d.ID, map[string]any{"status": d.Status,
-			"attempts": d.Attempts, "error": d.LastError}, string(d.Status))
+			"attempts": d.Attempts, "error": d.LastError, "reason": d.Reason}, string(d.Status))
 	})
 }
 
-// FindDeliveries lists deliveries to residents of the scope (those whose
-// owner record holds a part of an estate in it), oldest first.
-func (db *DB) FindDeliveries(ctx context.Context, f notify.DeliveryFilter) ([]*notify.Delivery, error) {
+// deliveryWhere is the condition of a filter on deliveries x of users u.
+func deliveryWhere(f notify.DeliveryFilter) where {
 	var w where
 	statuses := f.Status
 	if len(statuses) == 0 {
@@ -266,10 +346,138 @@ func (db *DB) FindDeliveries(ctx context.Context, f notify.DeliveryFilter) ([]*n
 		w.args = append(w.args, s)
 	}
 	w.conds = append(w.conds, "x.status IN ("+strings.Join(in, ",")+")")
-	if !f.Scope.All {
-		var sw where
-		scopeEstates("sh.estate_id")(f.Scope, &sw)
-		w.add("EXISTS (SELECT 1 FROM ownerships sh WHERE sh.owner_id = u.owner_id AND "+strings.Join(sw.conds, " AND ")+")", sw.args...)
+	if f.Channel != "" {
+		w.add("x.channel = ?", f.Channel)
 	}
-	return db.deliveries(ctx, w, " ORDER BY x.created, x.id"+limit(0, f.Limit))
+	if f.Reason != "" {
+		w.add("x.reason = ?", f.Reason)
+	}
+	if !f.Scope.All {
+		residentOfScope(f.Scope, &w)
+	}
+	return w
+}
+
+// FindDeliveries lists deliveries to residents of the scope (those whose
+// owner record holds a part of an estate in it), oldest first.
+func (db *DB) FindDeliveries(ctx context.Context, f notify.DeliveryFilter) ([]*notify.Delivery, error) {
+	return db.deliveries(ctx, deliveryWhere(f), " ORDER BY x.created, x.id"+limit(0, f.Limit))
+}
+
+// Resend queues a failed delivery to a resident of the scope again with
+// its attempts counted afresh, audited.
+func (db *DB) Resend(ctx context.Context, id int64, s huanxin.Scope) (*notify.Delivery, error) {
+	f := notify.DeliveryFilter{Scope: s, Status: []notify.Status{notify.StatusFailed, notify.StatusQueued, notify.StatusSent}}
+	w := deliveryWhere(f)
+	w.add("x.id = ?", id)
+	ds, err := db.deliveries(ctx, w, "")
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) == 0 {
+		return nil, huanxin.Errorf(huanxin.ENOTFOUND, "提醒不存在 delivery not found")
+	}
+	d := ds[0]
+	if d.Status != notify.StatusFailed {
+		return nil, huanxin.Errorf(huanxin.ECONFLICT, "只能重发失败的提醒 only a failed delivery can be sent again")
+	}
+	err = db.WithTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`UPDATE deliveries SET status = ?, attempts = 0, last_error = '', reason = '', next_attempt = ?
+			WHERE id = ? AND status = ?`, notify.StatusQueued, micro(tx.now), id, notify.StatusFailed)
+		if err != nil {
+			return err
+		}
+		if k, _ := res.RowsAffected(); k != 1 {
+			return huanxin.Errorf(huanxin.ECONFLICT, "该提醒已被他人重发，请刷新 the delivery was sent again meanwhile; reload")
+		}
+		d.Status, d.Attempts, d.LastError, d.Reason, d.NextAttempt = notify.StatusQueued, 0, "", "", tx.now
+		return tx.Audit(d.CityID, audit.ActionUpdate, entityDelivery, id, map[string]any{"status": d.Status, "resent": true}, "resend")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Unreached lists the households (through their owner records) of the
+// residents whose deliveries f selects, by estate, building, stairwell,
+// floor and room, with the deliveries' number, latest title, channels and
+// reasons; owners' phones in full only withPhones.
+func (db *DB) Unreached(ctx context.Context, f notify.DeliveryFilter, withPhones bool) ([]notify.Unreached, error) {
+	w := deliveryWhere(f)
+	type agg struct {
+		n                 int
+		last              string
+		channels, reasons []string
+	}
+	byUser := map[int64]*agg{}
+	rows, err := db.query(ctx, "SELECT x.user_id, x.title, x.channel, x.reason FROM deliveries x JOIN users u ON u.id = x.user_id"+
+		w.sql()+" ORDER BY x.created, x.id", w.args...)
+	if err != nil {
+		return nil, err
+	}
+	var users []int64
+	for rows.Next() {
+		var u int64
+		var title, channel, reason string
+		if err := rows.Scan(&u, &title, &channel, &reason); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		a := byUser[u]
+		if a == nil {
+			a = &agg{}
+			byUser[u] = a
+			users = append(users, u)
+		}
+		a.n, a.last = a.n+1, title
+		if !slices.Contains(a.channels, channel) {
+			a.channels = append(a.channels, channel)
+		}
+		if reason != "" && !slices.Contains(a.reasons, reason) {
+			a.reasons = append(a.reasons, reason)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(users) == 0 {
+		return nil, err
+	}
+	var out []notify.Unreached
+	for start := 0; start < len(users); start += 500 {
+		var hw where
+		hw.in("u.id", users[start:min(start+500, len(users))])
+		hrows, err := db.query(ctx, `SELECT u.id, u.name, e.name, b.no, s.no, p.floor, p.room, o.phone_enc, o.phone_masked
+			FROM users u JOIN owners o ON o.id = u.owner_id JOIN ownerships sh ON sh.owner_id = o.id JOIN parts p ON p.id = sh.part_id
+			JOIN estates e ON e.id = p.estate_id JOIN buildings b ON b.id = p.building_id LEFT JOIN stairwells s ON s.id = p.stairwell_id`+
+			hw.sql()+" ORDER BY e.name_sort, e.id, b.id, s.no, p.floor, p.room, u.id", hw.args...)
+		if err != nil {
+			return nil, err
+		}
+		for hrows.Next() {
+			var h notify.Unreached
+			var stair *string
+			var enc []byte
+			if err := hrows.Scan(&h.UserID, &h.Name, &h.EstateName, &h.BuildingNo, &stair, &h.Floor, &h.Room, &enc, &h.Phone); err != nil {
+				hrows.Close()
+				return nil, err
+			}
+			if stair != nil {
+				h.StairwellNo = *stair
+			}
+			if withPhones {
+				if h.Phone, err = db.Keys.Decrypt(enc); err != nil {
+					hrows.Close()
+					return nil, err
+				}
+			}
+			a := byUser[h.UserID]
+			h.Deliveries, h.LastTitle, h.Channels, h.Reasons = a.n, a.last, strings.Join(a.channels, ","), strings.Join(a.reasons, ",")
+			out = append(out, h)
+		}
+		hrows.Close()
+		if err := hrows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

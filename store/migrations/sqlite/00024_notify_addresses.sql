@@ -1,0 +1,26 @@
+-- +goose Up
+-- Where each user is reached: the mobile number, the WeChat openid and the
+-- e-mail address, each encrypted with the personal-data key (package pii)
+-- beside a masked copy for pages. email_address of 00011 is read only
+-- until the user's preferences are next saved, which empties it.
+ALTER TABLE notification_prefs ADD COLUMN mobile_enc BLOB;
+ALTER TABLE notification_prefs ADD COLUMN mobile_masked TEXT NOT NULL DEFAULT '';
+ALTER TABLE notification_prefs ADD COLUMN wechat_enc BLOB;
+ALTER TABLE notification_prefs ADD COLUMN wechat_masked TEXT NOT NULL DEFAULT '';
+ALTER TABLE notification_prefs ADD COLUMN email_enc BLOB;
+ALTER TABLE notification_prefs ADD COLUMN email_masked TEXT NOT NULL DEFAULT '';
+-- Why a delivery is not (yet) made: no_address, rejected (the provider
+-- answered with an error), unreachable (no answer), no_sender; empty once
+-- sent. recipient holds the masked address from now on.
+ALTER TABLE deliveries ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+CREATE INDEX deliveries_undelivered ON deliveries(status, channel, reason, created);
+
+-- +goose Down
+DROP INDEX deliveries_undelivered;
+ALTER TABLE deliveries DROP COLUMN reason;
+ALTER TABLE notification_prefs DROP COLUMN email_masked;
+ALTER TABLE notification_prefs DROP COLUMN email_enc;
+ALTER TABLE notification_prefs DROP COLUMN wechat_masked;
+ALTER TABLE notification_prefs DROP COLUMN wechat_enc;
+ALTER TABLE notification_prefs DROP COLUMN mobile_masked;
+ALTER TABLE notification_prefs DROP COLUMN mobile_enc;
