@@ -87,7 +87,8 @@ func (p *Pages) inboxPreferencesSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	on := func(name string) bool { return r.PostFormValue(name) != "" }
-	f := api.NotificationPreferences{SMS: on("sms"), WeChat: on("wechat"), Email: on("email"), EmailAddress: r.PostFormValue("email_address"),
+	f := api.NotificationPreferences{SMS: on("sms"), WeChat: on("wechat"), Email: on("email"), Mobile: r.PostFormValue("mobile"),
+		WeChatOpenID: r.PostFormValue("wechat_openid"), EmailAddress: r.PostFormValue("email_address"),
 		Digest: r.PostFormValue("digest") == "daily", QuietFrom: r.PostFormValue("quiet_from"), QuietTo: r.PostFormValue("quiet_to")}
 	prefs, err := f.Preferences()
 	if err == nil {

@@ -54,16 +54,28 @@ func TestInboxPages(t *testing.T) {
 		wantContains(t, body, `name="quiet_from" type="time" value="22:00"`, `name="quiet_to" type="time" value="07:00"`,
 			`value="now" checked`, `class="form big"`)
 		wantAbsent(t, body, `name="sms" value="1" checked`)
-		form := url.Values{"sms": {"1"}, "email": {"1"}, "email_address": {""}, "digest": {"daily"}, "quiet_from": {"21:30"}, "quiet_to": {"07:00"}}
+		form := url.Values{"sms": {"1"}, "mobile": {"1381234567"}, "email": {"1"}, "email_address": {""}, "digest": {"daily"},
+			"quiet_from": {"21:30"}, "quiet_to": {"07:00"}}
 		rec, body = w.do(t, res, "POST", prefs, form)
 		wantStatus(t, rec, body, http.StatusBadRequest)
-		wantContains(t, body, "请填写有效的电子邮箱", `value="21:30"`, `value="daily" checked`)
+		wantContains(t, body, "开启邮件提醒须先填写电子邮箱", "请填写11位手机号", `value="1381234567"`, `value="21:30"`, `value="daily" checked`,
+			`aria-describedby="p-mobile-err"`)
 		form.Del("email")
+		form.Set("mobile", "138 1234 5678")
 		rec, _ = w.do(t, res, "POST", prefs, form)
 		wantRedirect(t, rec.Code, rec.Header().Get("Location"), prefs+"?flash=prefs_saved")
 		p, err := w.p.Notify.Preferences(huanxin.NewContextWithActor(context.Background(), res))
-		if err != nil || !p.SMS || p.Email || !p.Digest || p.QuietFrom != 21*60+30 {
+		if err != nil || !p.SMS || p.Email || !p.Digest || p.QuietFrom != 21*60+30 || p.Mobile != "13812345678" {
 			t.Fatalf("preferences %+v %v", p, err)
+		}
+		// The number is shown masked and kept when the form comes back.
+		rec, body = w.do(t, res, "GET", prefs, nil)
+		wantContains(t, body, `name="mobile" type="tel" inputmode="tel" autocomplete="tel" value="138****5678"`)
+		form.Set("mobile", "138****5678")
+		rec, _ = w.do(t, res, "POST", prefs, form)
+		wantRedirect(t, rec.Code, rec.Header().Get("Location"), prefs+"?flash=prefs_saved")
+		if p, err := w.p.Notify.Preferences(huanxin.NewContextWithActor(context.Background(), res)); err != nil || p.Mobile != "13812345678" {
+			t.Fatalf("mobile after the round trip %+v %v", p, err)
 		}
 
 		// The day's digest goes out by SMS at 18:00 and fails five times.
@@ -78,7 +90,7 @@ func TestInboxPages(t *testing.T) {
 		}
 		rec, body = w.do(t, w.officer, "GET", "/deliveries", nil)
 		wantStatus(t, rec, body, http.StatusOK)
-		wantContains(t, body, "陈阿姨", "短信", "您有 2 条新消息", "发送失败", "gateway down", `<td>5</td>`)
+		wantContains(t, body, "陈阿姨", "短信", "138****5678", "您有 2 条新消息", "发送失败", "gateway down", `<td>5</td>`, "服务商无响应")
 		rec, body = w.do(t, w.officer, "GET", "/deliveries?status=sent", nil)
 		wantContains(t, body, `id="deliveries-none"`)
 		rec, body = w.do(t, w.officer, "GET", "/deliveries?status=lost", nil)
