@@ -179,8 +179,10 @@ type Organisation struct {
 	Name      string           `json:"name"`
 	MemberIDs []int64          `json:"member_ids"`
 	EstateIDs []int64          `json:"estate_ids"`
-	Created   time.Time        `json:"created"`
-	Updated   time.Time        `json:"updated"`
+	// Inactive is when it stopped taking requests; absent while active.
+	Inactive time.Time `json:"inactive,omitzero"`
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
 }
 
 // OrganisationInput is the body of POST /api/v1/units and PUT
@@ -220,7 +222,7 @@ func shownRequest(r *request.Request, now time.Time) *Request {
 
 func shownOrganisation(o *request.Organisation) Organisation {
 	return Organisation{ID: o.ID, CityID: o.CityID, Kind: o.Kind, Name: o.Name, MemberIDs: append([]int64{}, o.Members...),
-		EstateIDs: append([]int64{}, o.Estates...), Created: o.Created, Updated: o.Updated}
+		EstateIDs: append([]int64{}, o.Estates...), Inactive: o.Inactive, Created: o.Created, Updated: o.Updated}
 }
 
 func (h requestHandlers) now() time.Time {
@@ -465,6 +467,26 @@ func (h requestHandlers) saveUnit(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, status, shownOrganisation(o))
 }
 
+// unitActive answers POST /units/{id}/deactivate and …/activate.
+func (h requestHandlers) unitActive(active bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := actorAndID(w, r)
+		if !ok {
+			return
+		}
+		if err := optionalBody(w, r); err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		o, err := h.svc.SetOrganisationActive(r.Context(), id, active)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		WriteJSON(w, http.StatusOK, shownOrganisation(o))
+	}
+}
+
 func (h requestHandlers) categories(w http.ResponseWriter, r *http.Request) {
 	id, ok := actorAndID(w, r)
 	if !ok {
@@ -523,6 +545,8 @@ func registerRequests(a *API, svc *request.Service) {
 	a.handle("GET "+Prefix+"/units", http.HandlerFunc(h.units), nil)
 	a.handle("POST "+Prefix+"/units", http.HandlerFunc(h.saveUnit), nil)
 	a.handle("PUT "+Prefix+"/units/{id}", http.HandlerFunc(h.saveUnit), nil)
+	a.handle("POST "+Prefix+"/units/{id}/deactivate", h.unitActive(false), nil)
+	a.handle("POST "+Prefix+"/units/{id}/activate", h.unitActive(true), nil)
 	a.handle("GET "+Prefix+"/cities/{id}/request-categories", http.HandlerFunc(h.categories), nil)
 	a.handle("PUT "+Prefix+"/cities/{id}/request-categories", http.HandlerFunc(h.setCategories), nil)
 }

@@ -183,19 +183,31 @@ func TestRequestsHTTP(t *testing.T) {
 			t.Fatalf("unit: %d %s", r.status, r.raw)
 		}
 		e.checkRequest(t, r.pattern, org)
-		r = e.do(t, officer, "PUT", fmt.Sprintf("/api/v1/units/%d", num(r.body["id"])), fmt.Sprintf(`{"kind": "property", "name": "新物业", "estate_ids": [%d]}`, w.estA.ID))
+		unitPath := fmt.Sprintf("/api/v1/units/%d", num(r.body["id"]))
+		r = e.do(t, officer, "PUT", unitPath, fmt.Sprintf(`{"kind": "property", "name": "新物业", "estate_ids": [%d]}`, w.estA.ID))
 		if r.status != 200 || r.body["name"] != "新物业" || len(r.body["member_ids"].([]any)) != 0 {
 			t.Fatalf("unit update: %d %s", r.status, r.raw)
+		}
+		// Stopped, it lets its estate go; started again, it is given it anew.
+		e.do(t, outsider, "POST", unitPath+"/deactivate", "").wantError(t, 403, huanxin.EFORBIDDEN)
+		if r = e.do(t, officer, "POST", unitPath+"/deactivate", ""); r.status != 200 || r.body["inactive"] == nil || len(r.body["estate_ids"].([]any)) != 0 {
+			t.Fatalf("deactivate: %d %s", r.status, r.raw)
+		}
+		if r = e.do(t, officer, "POST", unitPath+"/activate", ""); r.status != 200 || r.body["inactive"] != nil {
+			t.Fatalf("activate: %d %s", r.status, r.raw)
+		}
+		if r = e.do(t, officer, "PUT", unitPath, fmt.Sprintf(`{"kind": "property", "name": "新物业", "estate_ids": [%d]}`, w.estA.ID)); r.status != 200 {
+			t.Fatalf("estates given anew: %d %s", r.status, r.raw)
 		}
 		if items := e.do(t, officer, "GET", "/api/v1/units", "").items(t); len(items) != 1 {
 			t.Fatalf("units %v", items)
 		}
-		cats := `{"items": [{"code": "lifts", "label": "电梯", "unit": "property", "hours": 12}]}`
+		cats := `{"items": [{"code": "lifts", "label": "电梯", "unit": "property", "hours": 12}, {"code": "old", "label": "旧分类", "unit": "community", "hours": 24, "inactive": true}]}`
 		e.do(t, officer, "PUT", fmt.Sprintf("/api/v1/cities/%d/request-categories", w.city.ID), cats).wantError(t, 403, huanxin.EFORBIDDEN)
 		if r = e.do(t, admin(), "PUT", fmt.Sprintf("/api/v1/cities/%d/request-categories", w.city.ID), cats); r.status != 200 {
 			t.Fatalf("set categories: %d %s", r.status, r.raw)
 		}
-		if items := e.do(t, resident, "GET", fmt.Sprintf("/api/v1/cities/%d/request-categories", w.city.ID), "").items(t); len(items) != 1 || items[0]["hours"] != 12.0 {
+		if items := e.do(t, resident, "GET", fmt.Sprintf("/api/v1/cities/%d/request-categories", w.city.ID), "").items(t); len(items) != 2 || items[0]["hours"] != 12.0 || items[1]["inactive"] != true {
 			t.Fatalf("categories %v", items)
 		}
 		// A lift complaint now goes to the property company, 12 hours.

@@ -109,8 +109,11 @@ type Organisation struct {
 	Name    string
 	Members []int64 // user IDs
 	Estates []int64 // estates it answers for
-	Created time.Time
-	Updated time.Time
+	// Inactive is when it stopped taking requests (its estates let go);
+	// zero while it is active.
+	Inactive time.Time
+	Created  time.Time
+	Updated  time.Time
 }
 
 // Escalation is a move of an overdue request one level up.
@@ -203,6 +206,9 @@ type Category struct {
 	Label string   `json:"label"`
 	Unit  UnitKind `json:"unit"`
 	Hours int      `json:"hours"`
+	// Inactive categories take no new requests; those filed under them
+	// keep their category and its hours.
+	Inactive bool `json:"inactive,omitempty"`
 }
 
 // SettingCategories is the name of the city setting that holds the
@@ -214,19 +220,19 @@ const MaxHours = 90 * 24
 
 // DefaultCategories are the categories of a city that has set none.
 var DefaultCategories = []Category{
-	{"water", "供水", UnitUtility, 48},
-	{"drainage", "排水", UnitUtility, 48},
-	{"power", "供电", UnitUtility, 24},
-	{"gas", "燃气", UnitUtility, 12},
-	{"heating", "供暖", UnitUtility, 48},
-	{"roads", "道路", UnitCommunity, 120},
-	{"greening", "绿化", UnitProperty, 120},
-	{"parking", "停车", UnitProperty, 72},
-	{"lifts", "电梯", UnitProperty, 24},
-	{"construction_noise", "施工噪声", UnitContractor, 24},
-	{"construction_safety", "施工安全", UnitContractor, 12},
-	{"property_service", "物业服务", UnitProperty, 72},
-	{"other", "其他", UnitCommunity, 120},
+	{Code: "water", Label: "供水", Unit: UnitUtility, Hours: 48},
+	{Code: "drainage", Label: "排水", Unit: UnitUtility, Hours: 48},
+	{Code: "power", Label: "供电", Unit: UnitUtility, Hours: 24},
+	{Code: "gas", Label: "燃气", Unit: UnitUtility, Hours: 12},
+	{Code: "heating", Label: "供暖", Unit: UnitUtility, Hours: 48},
+	{Code: "roads", Label: "道路", Unit: UnitCommunity, Hours: 120},
+	{Code: "greening", Label: "绿化", Unit: UnitProperty, Hours: 120},
+	{Code: "parking", Label: "停车", Unit: UnitProperty, Hours: 72},
+	{Code: "lifts", Label: "电梯", Unit: UnitProperty, Hours: 24},
+	{Code: "construction_noise", Label: "施工噪声", Unit: UnitContractor, Hours: 24},
+	{Code: "construction_safety", Label: "施工安全", Unit: UnitContractor, Hours: 12},
+	{Code: "property_service", Label: "物业服务", Unit: UnitProperty, Hours: 72},
+	{Code: "other", Label: "其他", Unit: UnitCommunity, Hours: 120},
 }
 
 // CategoriesFrom reads a city's categories from its settings: the
@@ -248,16 +254,17 @@ func CategoriesFrom(settings map[string]string) ([]Category, error) {
 	return cs, nil
 }
 
-// CheckCategories checks a list of categories: at least one, codes of
-// lower-case letters, digits and "_" given once, a label, a known unit
-// kind and 1…MaxHours hours. Fields are named "categories.<i>.<member>".
+// CheckCategories checks a list of categories: at least one in use,
+// codes of lower-case letters, digits and "_" given once, a label, a known
+// unit kind and 1…MaxHours hours. Fields are named
+// "categories.<i>.<member>".
 func CheckCategories(cs []Category) error {
 	var bad []huanxin.FieldError
 	fail := func(i int, member, msg string) {
 		bad = append(bad, huanxin.FieldError{Field: "categories." + strconv.Itoa(i) + "." + member, Message: msg})
 	}
-	if len(cs) == 0 {
-		bad = append(bad, huanxin.FieldError{Field: "categories", Message: "至少一类 at least one category"})
+	if !slices.ContainsFunc(cs, func(c Category) bool { return !c.Inactive }) {
+		bad = append(bad, huanxin.FieldError{Field: "categories", Message: "至少一类在用 at least one category in use"})
 	}
 	seen := map[string]bool{}
 	for i, c := range cs {

@@ -129,6 +129,65 @@ func (s *Service) SetCategories(ctx context.Context, cityID int64, cs []Category
 	return s.Store.SetCitySettings(ctx, cityID, map[string]string{SettingCategories: string(b)}, a.UserID)
 }
 
+// SaveCategory adds a category to a city's (isNew: its code must be
+// new) or changes the label, unit and hours of one, as SetCategories
+// does; problems are named by the category's member ("code", "hours" …).
+func (s *Service) SaveCategory(ctx context.Context, cityID int64, c Category, isNew bool) error {
+	return s.editCategory(ctx, cityID, c.Code, isNew, func(cs []Category, i int) []Category {
+		if i < 0 {
+			return append(cs, c)
+		}
+		cs[i].Label, cs[i].Unit, cs[i].Hours = c.Label, c.Unit, c.Hours
+		return cs
+	})
+}
+
+// SetCategoryActive stops (or resumes) a city's category taking new
+// requests.
+func (s *Service) SetCategoryActive(ctx context.Context, cityID int64, code string, active bool) error {
+	return s.editCategory(ctx, cityID, code, false, func(cs []Category, i int) []Category {
+		cs[i].Inactive = !active
+		return cs
+	})
+}
+
+// editCategory changes one category of a city's list and stores the list:
+// ENOTFOUND for an unknown code (unless isNew), EINVALID naming "code" for
+// a known one when isNew.
+func (s *Service) editCategory(ctx context.Context, cityID int64, code string, isNew bool, edit func(cs []Category, i int) []Category) error {
+	cs, err := s.Categories(ctx, cityID)
+	if err != nil {
+		return err
+	}
+	code = strings.TrimSpace(code)
+	i := slices.IndexFunc(cs, func(c Category) bool { return c.Code == code })
+	switch {
+	case isNew && i >= 0:
+		return huanxin.Invalid("输入有误 invalid input", huanxin.FieldError{Field: "code", Message: "编码已存在 the code is taken"})
+	case !isNew && i < 0:
+		return huanxin.Errorf(huanxin.ENOTFOUND, "诉求分类不存在 no such category")
+	}
+	cs = edit(cs, i)
+	if i < 0 {
+		i = len(cs) - 1
+	}
+	err = s.SetCategories(ctx, cityID, cs)
+	if fe := huanxin.ErrorFields(err); len(fe) > 0 {
+		// Name the problems of the edited category by its member alone.
+		var own []huanxin.FieldError
+		prefix := "categories." + itoa(i) + "."
+		for _, f := range fe {
+			if m, ok := strings.CutPrefix(f.Field, prefix); ok {
+				own = append(own, huanxin.FieldError{Field: m, Message: f.Message})
+			} else if f.Field == "categories" {
+				own = append(own, f)
+			}
+		}
+		return huanxin.Invalid(huanxin.ErrorMessage(err), own...)
+	}
+	return err
+}
+
 // chain returns a jurisdiction and its ancestors, nearest first, read on
 // the system's authority.
 func (s *Service) chain(id int64) ([]*estate.Jurisdiction, error) {
@@ -321,6 +380,8 @@ func (s *Service) Submit(ctx context.Context, r *Request) error {
 	cat, ok := Find(cats, r.Category)
 	if !ok {
 		fail("category", "不是本市的诉求分类 not one of the city's categories")
+	} else if cat.Inactive {
+		fail("category", "该分类已停用 the category is no longer in use")
 	}
 	text("title", &r.Title, true, 100)
 	text("body", &r.Body, true, 5000)
@@ -782,14 +843,51 @@ func (s *Service) Organisations(ctx context.Context) ([]*Organisation, error) {
 
 // SaveOrganisation creates (o.ID == 0) or replaces an organisation with
 // its members and estates; an officer whose scope covers every estate it
-// is given (and, for a change, every estate it had) may.
+// is given (and, for a change, every estate it had) may. An inactive
+// organisation stays inactive and answers for no estate.
 func (s *Service) SaveOrganisation(ctx context.Context, o *Organisation) error {
+	return s.saveOrganisation(ctx, o, func(old *Organisation) { o.Inactive = old.Inactive })
+}
+
+// SetOrganisationActive stops an organisation taking new requests (its
+// estates are let go, to be given to another; the requests it holds stay
+// with it) or lets it take them again (its estates are then given anew);
+// an officer who may change it may.
+func (s *Service) SetOrganisationActive(ctx context.Context, id int64, active bool) (*Organisation, error) {
+	o := &Organisation{ID: id}
+	return o, s.saveOrganisation(ctx, o, func(old *Organisation) {
+		o.Kind, o.Name, o.Members, o.Estates, o.Inactive = old.Kind, old.Name, old.Members, old.Estates, time.Time{}
+		if !active {
+			o.Estates, o.Inactive = nil, old.Inactive
+			if o.Inactive.IsZero() {
+				o.Inactive = s.now().UTC().Truncate(time.Microsecond)
+			}
+		}
+	})
+}
+
+// saveOrganisation checks and stores o; for a change, keep first copies
+// onto o what stays of the stored organisation.
+func (s *Service) saveOrganisation(ctx context.Context, o *Organisation, keep func(old *Organisation)) error {
 	a, err := huanxin.SignedIn(ctx)
 	if err != nil {
 		return err
 	}
 	if !a.Role.CanEditRegister() || a.ReadOnly {
 		return forbidden("无权管理责任单位 you may not manage the units")
+	}
+	var old *Organisation
+	if o.ID != 0 {
+		all, err := s.Store.FindOrganisations(ctx, nil, 0)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(all, func(x *Organisation) bool { return x.ID == o.ID })
+		if i < 0 {
+			return huanxin.Errorf(huanxin.ENOTFOUND, "责任单位不存在 no such unit")
+		}
+		old = all[i]
+		keep(old)
 	}
 	var bad []huanxin.FieldError
 	o.Name = strings.TrimSpace(o.Name)
@@ -804,17 +902,12 @@ func (s *Service) SaveOrganisation(ctx context.Context, o *Organisation) error {
 	slices.Sort(o.Estates)
 	o.Estates = slices.Compact(o.Estates)
 	estates := slices.Clone(o.Estates)
-	if o.ID != 0 {
-		old, err := s.Store.FindOrganisations(ctx, nil, 0)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(old, func(x *Organisation) bool { return x.ID == o.ID })
-		if i < 0 {
-			return huanxin.Errorf(huanxin.ENOTFOUND, "责任单位不存在 no such unit")
-		}
-		o.CityID = old[i].CityID
-		estates = append(estates, old[i].Estates...)
+	if old != nil {
+		o.CityID = old.CityID
+		estates = append(estates, old.Estates...)
+	}
+	if !o.Inactive.IsZero() && len(o.Estates) > 0 {
+		bad = append(bad, huanxin.FieldError{Field: "estate_ids", Message: "已停用的单位不负责小区 an inactive unit answers for no estate"})
 	}
 	for _, id := range estates {
 		est, err := s.Register.Estates().Get(system, id)

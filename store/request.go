@@ -274,8 +274,8 @@ func (db *DB) RequestEvents(ctx context.Context, id int64) ([]request.Event, err
 // audited.
 func (db *DB) CreateOrganisation(ctx context.Context, o *request.Organisation) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		id, err := tx.insertID("INSERT INTO request_orgs (city_id, kind, name, created, updated) VALUES (?,?,?,?,?)",
-			o.CityID, string(o.Kind), o.Name, micro(tx.now), micro(tx.now))
+		id, err := tx.insertID("INSERT INTO request_orgs (city_id, kind, name, inactive, created, updated) VALUES (?,?,?,?,?,?)",
+			o.CityID, string(o.Kind), o.Name, opt(o.Inactive), micro(tx.now), micro(tx.now))
 		if err != nil {
 			return err
 		}
@@ -287,12 +287,12 @@ func (db *DB) CreateOrganisation(ctx context.Context, o *request.Organisation) e
 	})
 }
 
-// UpdateOrganisation replaces an organisation's name, kind, members and
-// estates, audited.
+// UpdateOrganisation replaces an organisation's name, kind, members,
+// estates and whether it is inactive, audited.
 func (db *DB) UpdateOrganisation(ctx context.Context, o *request.Organisation) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec("UPDATE request_orgs SET kind = ?, name = ?, updated = ? WHERE id = ? AND city_id = ?",
-			string(o.Kind), o.Name, micro(tx.now), o.ID, o.CityID)
+		res, err := tx.exec("UPDATE request_orgs SET kind = ?, name = ?, inactive = ?, updated = ? WHERE id = ? AND city_id = ?",
+			string(o.Kind), o.Name, opt(o.Inactive), micro(tx.now), o.ID, o.CityID)
 		if err != nil {
 			return err
 		}
@@ -343,7 +343,7 @@ func (db *DB) FindOrganisations(ctx context.Context, cities []int64, member int6
 	if member != 0 {
 		w.add("x.id IN (SELECT org_id FROM request_org_members WHERE user_id = ?)", member)
 	}
-	rows, err := db.query(ctx, "SELECT x.id, x.city_id, x.kind, x.name, x.created, x.updated FROM request_orgs x"+w.sql()+
+	rows, err := db.query(ctx, "SELECT x.id, x.city_id, x.kind, x.name, x.inactive, x.created, x.updated FROM request_orgs x"+w.sql()+
 		" ORDER BY x.name, x.id", w.args...)
 	if err != nil {
 		return nil, err
@@ -353,7 +353,7 @@ func (db *DB) FindOrganisations(ctx context.Context, cities []int64, member int6
 	byID := map[int64]*request.Organisation{}
 	for rows.Next() {
 		o := new(request.Organisation)
-		if err := rows.Scan(&o.ID, &o.CityID, &o.Kind, &o.Name, stamp{&o.Created}, stamp{&o.Updated}); err != nil {
+		if err := rows.Scan(&o.ID, &o.CityID, &o.Kind, &o.Name, stamp{&o.Inactive}, stamp{&o.Created}, stamp{&o.Updated}); err != nil {
 			return nil, err
 		}
 		out = append(out, o)
@@ -400,9 +400,9 @@ func (db *DB) FindOrganisations(ctx context.Context, cities []int64, member int6
 // estate, or ENOTFOUND.
 func (db *DB) EstateOrganisation(ctx context.Context, estateID int64, kind request.UnitKind) (*request.Organisation, error) {
 	var o request.Organisation
-	err := db.queryRow(ctx, `SELECT o.id, o.city_id, o.kind, o.name, o.created, o.updated FROM request_estate_orgs e
+	err := db.queryRow(ctx, `SELECT o.id, o.city_id, o.kind, o.name, o.inactive, o.created, o.updated FROM request_estate_orgs e
 		JOIN request_orgs o ON o.id = e.org_id WHERE e.estate_id = ? AND e.kind = ?`, estateID, string(kind)).
-		Scan(&o.ID, &o.CityID, &o.Kind, &o.Name, stamp{&o.Created}, stamp{&o.Updated})
+		Scan(&o.ID, &o.CityID, &o.Kind, &o.Name, stamp{&o.Inactive}, stamp{&o.Created}, stamp{&o.Updated})
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -187,7 +187,9 @@ func (p *Pages) renderRequestForm(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	for _, c := range cats {
-		pg.Categories = append(pg.Categories, option{Value: c.Code, Label: categoryLabel(pg.Lang, cats, c.Code), Selected: c.Code == pg.Form.Category})
+		if !c.Inactive {
+			pg.Categories = append(pg.Categories, option{Value: c.Code, Label: categoryLabel(pg.Lang, cats, c.Code), Selected: c.Code == pg.Form.Category})
+		}
 	}
 	p.render(w, r, status, "request_form", pg)
 }

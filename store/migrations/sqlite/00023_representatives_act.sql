@@ -10,7 +10,12 @@ ALTER TABLE meeting_actions ADD COLUMN owner_seat_id BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE notice_objections ADD COLUMN on_behalf BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE decision_objections ADD COLUMN on_behalf BIGINT NOT NULL DEFAULT 0;
 
+-- A responsible organisation stops taking requests (its estates are let
+-- go): when, 0 while it is active.
+ALTER TABLE request_orgs ADD COLUMN inactive BIGINT NOT NULL DEFAULT 0;
+
 -- +goose Down
+ALTER TABLE request_orgs DROP COLUMN inactive;
 ALTER TABLE decision_objections DROP COLUMN on_behalf;
 ALTER TABLE notice_objections DROP COLUMN on_behalf;
 ALTER TABLE meeting_actions DROP COLUMN owner_seat_id;
