@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -168,4 +169,89 @@ func TestQuietHours(t *testing.T) {
 	if err := (notify.Preferences{Email: true}).Validate(); err == nil {
 		t.Error("e-mail without an address accepted")
 	}
+}
+
+// Addresses: a channel is on only with one, each is checked, and one sent
+// back as shown (masked) keeps the stored one.
+func TestPreferencesAddresses(t *testing.T) {
+	cur := notify.Preferences{SMS: true, Mobile: "13812345678", WeChatOpenID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", EmailAddress: "li@example.cn"}
+	if cur.Masked(notify.ChannelSMS) != "138****5678" || cur.Masked(notify.ChannelWeChat) != "oUpF****eS6o" || cur.Masked(notify.ChannelEmail) != "l***@example.cn" {
+		t.Fatalf("masked %q %q %q", cur.Masked(notify.ChannelSMS), cur.Masked(notify.ChannelWeChat), cur.Masked(notify.ChannelEmail))
+	}
+	p := notify.Preferences{SMS: true, Mobile: "138****5678", WeChatOpenID: " oUpF****eS6o ", EmailAddress: "+86 139-1234-5678"}
+	p.Keep(cur)
+	if p.Mobile != cur.Mobile || p.WeChatOpenID != cur.WeChatOpenID || p.EmailAddress != "+86 139-1234-5678" {
+		t.Fatalf("kept %+v", p)
+	}
+	p = notify.Preferences{Mobile: "+86 139 1234 5678"}
+	p.Keep(cur)
+	if p.Mobile != "13912345678" {
+		t.Fatalf("normalized %q", p.Mobile)
+	}
+	for _, c := range []struct {
+		p      notify.Preferences
+		fields []string
+	}{
+		{notify.Preferences{SMS: true, WeChat: true, Email: true}, []string{"mobile", "wechat_openid", "email_address"}},
+		{notify.Preferences{Mobile: "12812345678", WeChatOpenID: "o-1", EmailAddress: "li@"}, []string{"mobile", "wechat_openid", "email_address"}},
+		{notify.Preferences{Mobile: "138****5678"}, []string{"mobile"}},
+		{notify.Preferences{SMS: true, Mobile: "19912345678", WeChat: true, WeChatOpenID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}, nil},
+	} {
+		var got []string
+		for _, f := range huanxin.ErrorFields(c.p.Validate()) {
+			got = append(got, f.Field)
+		}
+		if !slices.Equal(got, c.fields) {
+			t.Errorf("%+v: fields %v, want %v", c.p, got, c.fields)
+		}
+	}
+}
+
+// A delivery whose address was removed after it was queued fails at once
+// without a sender being called; one of a channel the server has no
+// sender for waits for a retry: each with its reason, for officers.
+func TestUndeliverable(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		sys := huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor)
+		now := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC) // 09:00 in Shanghai, in the quiet hours
+		u := &account.User{Username: "u", Name: "u", Role: huanxin.RoleCommunity}
+		if err := db.CreateUser(sys, u, "x"); err != nil {
+			t.Fatal(err)
+		}
+		p := notify.Preferences{UserID: u.ID, SMS: true, Mobile: "13812345678", Email: true, EmailAddress: "u@example.cn",
+			QuietFrom: 8 * 60, QuietTo: 10 * 60}
+		if err := db.SetPreferences(sys, p); err != nil {
+			t.Fatal(err)
+		}
+		svc := &notify.Service{Store: db}
+		if err := svc.ToUsers(sys, []int64{u.ID}, notify.Message{CityID: 1, Title: "通知"}); err != nil {
+			t.Fatal(err)
+		}
+		d := &notify.Dispatcher{Store: db, Senders: map[notify.Channel]notify.Sender{notify.ChannelSMS: failing{}}, Now: func() time.Time { return now }}
+		if err := d.Tick(sys); err != nil {
+			t.Fatal(err)
+		}
+		p.SMS, p.Mobile = false, ""
+		if err := db.SetPreferences(sys, p); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(time.Hour)
+		if err := d.Tick(sys); err != nil {
+			t.Fatal(err)
+		}
+		officer := huanxin.NewContextWithActor(sys, &huanxin.Actor{UserID: 99, Role: huanxin.RoleAdmin, Scope: huanxin.Scope{All: true}})
+		ds, err := svc.Deliveries(officer, notify.DeliveryFilter{})
+		if err != nil || len(ds) != 2 {
+			t.Fatalf("undelivered %+v %v", ds, err)
+		}
+		for _, dl := range ds {
+			want := map[notify.Channel]struct {
+				status notify.Status
+				reason notify.Reason
+			}{notify.ChannelSMS: {notify.StatusFailed, notify.ReasonNoAddress}, notify.ChannelEmail: {notify.StatusQueued, notify.ReasonNoSender}}[dl.Channel]
+			if dl.Status != want.status || dl.Reason != want.reason || dl.LastError == "" {
+				t.Errorf("%s: %s %s %q, want %v", dl.Channel, dl.Status, dl.Reason, dl.LastError, want)
+			}
+		}
+	})
 }

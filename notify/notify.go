@@ -354,7 +354,8 @@ type Store interface {
 
 	// PendingMessages lists messages not yet dispatched that are due,
 	// oldest first: all of users who want each message at once, and those
-	// created at or before digestCut of users who want a daily digest.
+	// created at or before digestCut of users who want a daily digest and
+	// have had no delivery since digestCut (one digest a day).
 	PendingMessages(ctx context.Context, digestCut time.Time, limit int) ([]Message, error)
 	// Dispatch creates the deliveries and marks the messages dispatched,
 	// in one transaction.

@@ -256,10 +256,16 @@ func (db *DB) ResidentInScope(ctx context.Context, userID int64, s huanxin.Scope
 	return name, err == nil, err
 }
 
-// PendingMessages lists undispatched messages that are due, oldest first.
+// PendingMessages lists undispatched messages that are due, oldest first:
+// those of users who want each at once, and those created by digestCut of
+// users who want a digest and have had no delivery since digestCut — one
+// created by a late transaction waits for the next day's digest rather
+// than make a second one.
 func (db *DB) PendingMessages(ctx context.Context, digestCut time.Time, n int) ([]notify.Message, error) {
-	return db.messages(ctx, `WHERE NOT dispatched AND (created <= ? OR NOT EXISTS
-		(SELECT 1 FROM notification_prefs p WHERE p.user_id = messages.user_id AND p.digest)) ORDER BY id`+limit(0, n), micro(digestCut))
+	return db.messages(ctx, `WHERE NOT dispatched AND (NOT EXISTS
+		(SELECT 1 FROM notification_prefs p WHERE p.user_id = messages.user_id AND p.digest) OR created <= ? AND NOT EXISTS
+		(SELECT 1 FROM deliveries x WHERE x.user_id = messages.user_id AND x.created >= ?)) ORDER BY id`+limit(0, n),
+		micro(digestCut), micro(digestCut))
 }
 
 // Dispatch stores deliveries and marks their messages dispatched, in one

@@ -14,8 +14,11 @@ ALTER TABLE notification_prefs ADD COLUMN email_masked TEXT NOT NULL DEFAULT '';
 -- sent. recipient holds the masked address from now on.
 ALTER TABLE deliveries ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 CREATE INDEX deliveries_undelivered ON deliveries(status, channel, reason, created);
+-- A digest user's deliveries since the day's digest hour (one a day).
+CREATE INDEX deliveries_user ON deliveries(user_id, created);
 
 -- +goose Down
+DROP INDEX deliveries_user;
 DROP INDEX deliveries_undelivered;
 ALTER TABLE deliveries DROP COLUMN reason;
 ALTER TABLE notification_prefs DROP COLUMN email_masked;
