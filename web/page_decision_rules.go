@@ -120,12 +120,20 @@ func (p *Pages) rulesPageOf(w http.ResponseWriter, r *http.Request, asked string
 	if !p.decisionsOn(w, r) {
 		return nil, false
 	}
-	ctx := r.Context()
-	a := huanxin.ActorFromContext(ctx)
-	if !mayRunRules(a) {
+	if !mayRunRules(huanxin.ActorFromContext(r.Context())) {
 		p.fail(w, r, huanxin.Errorf(huanxin.EFORBIDDEN, "只有管理员或住建局可以设置表决规则 only administrators and housing bureaus may set the decision rules"))
 		return nil, false
 	}
+	return p.pickCity(w, r, asked)
+}
+
+// pickCity picks the city of a city-wide settings page among those the
+// actor sees: the one asked for, else the city of the jurisdiction chosen
+// in the switcher, else the first. CanEdit says whether the actor's scope
+// covers the whole city.
+func (p *Pages) pickCity(w http.ResponseWriter, r *http.Request, asked string) (*rulesPage, bool) {
+	ctx := r.Context()
+	a := huanxin.ActorFromContext(ctx)
 	cities, err := p.Reg.Cities(ctx)
 	if err == nil && len(cities) == 0 {
 		err = huanxin.Errorf(huanxin.ENOTFOUND, "您的管辖范围内没有城市 there is no city in your scope")

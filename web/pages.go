@@ -194,6 +194,17 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /requests/{id}/{action}", p.signedIn(p.requestAct))
 	mux.HandleFunc("GET /requests/{id}/photos/{file}", p.signedIn(p.requestPhoto))
 	mux.HandleFunc("GET /estates/{id}/faq", p.signedIn(p.requestFAQ))
+	mux.HandleFunc("GET /requests/categories", p.signedIn(p.requestCategories))
+	mux.HandleFunc("POST /requests/categories", p.signedIn(p.requestCategorySave))
+	mux.HandleFunc("GET /requests/categories/{code}", p.signedIn(p.requestCategoryEdit))
+	mux.HandleFunc("POST /requests/categories/{code}", p.signedIn(p.requestCategorySave))
+	mux.HandleFunc("POST /requests/categories/{code}/active", p.signedIn(p.requestCategoryActive))
+	mux.HandleFunc("GET /requests/units", p.signedIn(p.requestUnits))
+	mux.HandleFunc("GET /requests/units/new", p.signedIn(p.requestUnitNew))
+	mux.HandleFunc("POST /requests/units", p.signedIn(p.requestUnitSave))
+	mux.HandleFunc("GET /requests/units/{id}", p.signedIn(p.requestUnitEdit))
+	mux.HandleFunc("POST /requests/units/{id}", p.signedIn(p.requestUnitSave))
+	mux.HandleFunc("POST /requests/units/{id}/active", p.signedIn(p.requestUnitActive))
 	mux.HandleFunc("GET /catalogue", p.signedIn(p.catalogueList))
 	mux.HandleFunc("GET /catalogue.xlsx", p.signedIn(p.catalogueExport))
 	mux.HandleFunc("GET /catalogue/new", p.signedIn(p.catalogueNew))
@@ -380,6 +391,10 @@ func menu(role huanxin.Role, path string) []MenuItem {
 	if role != huanxin.RoleCommittee {
 		m = append(m, MenuItem{Key: "request.nav.group", Children: []MenuItem{item("request.nav.queue", "/requests"),
 			item("request.nav.overview", "/requests/overview")}})
+		if role.CanEditRegister() {
+			m[len(m)-1].Children = append(m[len(m)-1].Children, item("request.nav.categories", "/requests/categories"),
+				item("request.nav.units", "/requests/units"))
+		}
 	}
 	m = append(m, item("nav.questionnaires", "/questionnaires"))
 	m = append(m, item("represent.nav.meetings", "/meetings"))
