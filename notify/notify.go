@@ -370,6 +370,6 @@ type Store interface {
 	// with its attempts counted afresh, audited.
 	Resend(ctx context.Context, id int64, s huanxin.Scope) (*Delivery, error)
 	// Unreached lists the households of the residents with deliveries
-	// selected by f, full phones only withPhones.
+	// selected by f, full phones only withPhones, audited as an export.
 	Unreached(ctx context.Context, f DeliveryFilter, withPhones bool) ([]Unreached, error)
 }

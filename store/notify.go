@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -405,8 +407,9 @@ func (db *DB) Resend(ctx context.Context, id int64, s huanxin.Scope) (*notify.De
 	return d, nil
 }
 
-// Unreached lists the households (through their owner records) of the
-// residents whose deliveries f selects, by estate, building, stairwell,
+// Unreached lists (and audits as an export of personal data) the
+// households (through their owner records) of the residents whose
+// deliveries f selects, by estate, building, stairwell,
 // floor and room, with the deliveries' number, latest title, channels and
 // reasons; owners' phones in full only withPhones.
 func (db *DB) Unreached(ctx context.Context, f notify.DeliveryFilter, withPhones bool) ([]notify.Unreached, error) {
@@ -417,16 +420,17 @@ func (db *DB) Unreached(ctx context.Context, f notify.DeliveryFilter, withPhones
 		channels, reasons []string
 	}
 	byUser := map[int64]*agg{}
-	rows, err := db.query(ctx, "SELECT x.user_id, x.title, x.channel, x.reason FROM deliveries x JOIN users u ON u.id = x.user_id"+
+	rows, err := db.query(ctx, "SELECT x.user_id, x.city_id, x.title, x.channel, x.reason FROM deliveries x JOIN users u ON u.id = x.user_id"+
 		w.sql()+" ORDER BY x.created, x.id", w.args...)
 	if err != nil {
 		return nil, err
 	}
 	var users []int64
+	cityOf := map[int64]int64{}
 	for rows.Next() {
-		var u int64
+		var u, city int64
 		var title, channel, reason string
-		if err := rows.Scan(&u, &title, &channel, &reason); err != nil {
+		if err := rows.Scan(&u, &city, &title, &channel, &reason); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -435,6 +439,7 @@ func (db *DB) Unreached(ctx context.Context, f notify.DeliveryFilter, withPhones
 			a = &agg{}
 			byUser[u] = a
 			users = append(users, u)
+			cityOf[u] = city
 		}
 		a.n, a.last = a.n+1, title
 		if !slices.Contains(a.channels, channel) {
@@ -485,5 +490,24 @@ func (db *DB) Unreached(ctx context.Context, f notify.DeliveryFilter, withPhones
 			return nil, err
 		}
 	}
-	return out, nil
+	return out, db.auditUnreached(ctx, out, cityOf, withPhones)
+}
+
+// auditUnreached records the export of residents' households (personal
+// data) in each city's ledger, with its number of rows.
+func (db *DB) auditUnreached(ctx context.Context, rows []notify.Unreached, cityOf map[int64]int64, withPhones bool) error {
+	perCity := map[int64]int{}
+	for _, u := range rows {
+		perCity[cityOf[u.UserID]]++
+	}
+	for _, city := range slices.Sorted(maps.Keys(perCity)) {
+		detail, err := json.Marshal(map[string]any{"kind": "unreached", "rows": perCity[city], "phones": withPhones})
+		if err != nil {
+			return err
+		}
+		if err := db.Audit(ctx, city, audit.ActionExport, entityDelivery, 0, string(detail)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -137,5 +137,9 @@ func TestNotifyAddressesStore(t *testing.T) {
 		if us, err := db.Unreached(ctx, notify.DeliveryFilter{Scope: inB}, true); err != nil || len(us) != 0 {
 			t.Fatalf("unreached outside the scope %+v %v", us, err)
 		}
+		var exports int
+		if err := db.QueryRowForTest(ctx, "SELECT COUNT(*) FROM audit WHERE action = 'export' AND entity = 'delivery'").Scan(&exports); err != nil || exports != 2 {
+			t.Fatalf("exports audited %d %v", exports, err)
+		}
 	})
 }
