@@ -16,9 +16,11 @@ import (
 )
 
 // TestResidentComplaintEndToEnd: a resident files a complaint with a photo
-// on a phone-sized screen; the community officer finds it in the queue
-// and answers it; the resident rates the answer with the star buttons and
-// the officer sees the statistics.
+// on a phone-sized screen; the community officer finds it in the queue,
+// answers it and puts it in the estate's FAQ, as the resident agreed; the
+// resident rates the answer with the star buttons and reads the FAQ; the
+// officer sees the statistics per unit. The resident's pages pass the
+// accessibility checks.
 func TestResidentComplaintEndToEnd(t *testing.T) {
 	photo := filepath.Join(t.TempDir(), "井盖.png")
 	var img bytes.Buffer
@@ -63,6 +65,7 @@ func TestResidentComplaintEndToEnd(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#rq-body`), "3幢门口的井盖松动，晚上老人容易绊倒。"),
 		chromedp.SendKeys(chromedp.CSS(`#rq-location`), "3幢门口"),
 		chromedp.SetUploadFiles(chromedp.CSS(`#rq-photos`), []string{photo}),
+		chromedp.Click(chromedp.CSS(`label[for="rq-public"]`)),
 		loaded(chromedp.Submit(chromedp.CSS(`#rq-title`))),
 		chromedp.WaitVisible(chromedp.CSS(`#request-status`))); err != nil {
 		t.Fatal(err)
@@ -89,6 +92,11 @@ func TestResidentComplaintEndToEnd(t *testing.T) {
 	if err := chromedp.Do(officer, chromedp.Navigate(baseURL+path), chromedp.WaitVisible(chromedp.CSS(`#reply-text`)),
 		chromedp.SendKeys(chromedp.CSS(`#reply-text`), "已安排维修人员今天更换井盖。"),
 		loaded(chromedp.Submit(chromedp.CSS(`#reply-text`))),
+		chromedp.WaitVisible(chromedp.CSS(`#answer`)),
+		// The resident agreed: the question and its answer go to the estate's FAQ.
+		chromedp.SetValue(chromedp.CSS(`#pub-q`), "小区井盖松动找谁修？"),
+		chromedp.SetValue(chromedp.CSS(`#pub-a`), "在本平台反映，社区安排维修人员当天更换。"),
+		loaded(chromedp.Submit(chromedp.CSS(`#pub-a`))),
 		chromedp.WaitVisible(chromedp.CSS(`#answer`))); err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +118,9 @@ func TestResidentComplaintEndToEnd(t *testing.T) {
 	accessible(resident, t)
 	if err := chromedp.Do(resident, loaded(chromedp.Click(chromedp.CSS(`main a[href$="/faq"]`))), chromedp.WaitVisible(chromedp.CSS(`main h1`))); err != nil {
 		t.Fatal(err)
+	}
+	if got := text(resident, t, "main"); !strings.Contains(got, "小区井盖松动找谁修？") || !strings.Contains(got, "社区安排维修人员当天更换") {
+		t.Fatalf("the estate's FAQ:\n%s", got)
 	}
 	accessible(resident, t)
 
