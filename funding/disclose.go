@@ -27,6 +27,7 @@ type Disclosure struct {
 	Sources []SourceSum
 	Total   Cover
 	Mine    []*Statement
+	Paid    []PaidTo // the funded plans' contracts: who is paid what for what
 }
 
 // Disclose returns the disclosure of an estate to anyone who sees the
@@ -88,6 +89,9 @@ func (s *Shares) disclose(ctx context.Context, estateID int64) (*Disclosure, err
 		}
 	}
 	slices.SortStableFunc(d.Plans, func(a, b *Funding) int { return a.Plan.Created.Compare(b.Plan.Created) })
+	if d.Paid, err = s.paidTo(ctx, d.Plans); err != nil {
+		return nil, err
+	}
 	for _, t := range planning.SourceTypes {
 		if m := sums[t.Key]; m != nil {
 			d.Sources = append(d.Sources, SourceSum{Source: t.Key, ByStatus: m})

@@ -116,6 +116,8 @@ type ShareStore interface {
 type Shares struct {
 	Funding *Service
 	Store   ShareStore
+	// Spending tells the disclosure who was paid what; nil leaves it out.
+	Spending *Spending
 	// Payer confirms payments taken by a payment provider; nil: officers
 	// record payments by hand only.
 	Payer Payer

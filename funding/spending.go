@@ -1,6 +1,7 @@
 package funding
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -387,4 +388,53 @@ func (s *Spending) Check(ctx context.Context, cityID int64) ([]Checked, error) {
 		}
 	}
 	return append(out, city), nil
+}
+
+// PaidTo is what residents are told of a contract: with whom, what for
+// (its title and the items), the amount and what was paid so far.
+type PaidTo struct {
+	Counterparty string
+	Title        string
+	Kind         ContractKind
+	Items        []string // the names of its items
+	Amount, Paid huanxin.Money
+	Status       ContractStatus
+}
+
+// paidTo lists the contracts of the funded plans, oldest plan first.
+func (s *Shares) paidTo(ctx context.Context, fs []*Funding) ([]PaidTo, error) {
+	if s.Spending == nil {
+		return nil, nil
+	}
+	var out []PaidTo
+	for _, f := range fs {
+		cs, err := s.Spending.Store.Contracts(ctx, f.Plan.CityID, f.Plan.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(cs) == 0 {
+			continue
+		}
+		ds, err := s.Spending.Store.Disbursements(ctx, f.Plan.CityID, f.Plan.ID)
+		if err != nil {
+			return nil, err
+		}
+		names := map[string]string{}
+		for _, l := range f.Plan.Lines {
+			names[l.ItemCode] = l.Name
+		}
+		for _, c := range cs {
+			p := PaidTo{Counterparty: c.Counterparty, Title: c.Title, Kind: c.Kind, Amount: c.Amount, Status: c.Status}
+			for _, l := range c.Lines {
+				p.Items = append(p.Items, cmp.Or(names[l.ItemCode], l.ItemCode))
+			}
+			for _, d := range ds {
+				if d.ContractID == c.ID {
+					p.Paid += d.Amount
+				}
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }

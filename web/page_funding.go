@@ -24,6 +24,8 @@ type fundingPage struct {
 	Total                      fundingRow
 	Lines                      []fundingLineRow
 	Alerts                     []fundingAlertRow
+	Contracts                  []contractSummary // nil when spending is not wired
+	Spending                   bool
 	CanEdit                    bool
 	ItemOptions, SourceOptions []option
 	Form                       fundingForm
@@ -174,6 +176,11 @@ func (p *Pages) renderFunding(w http.ResponseWriter, r *http.Request, status int
 		}
 		pg.Alerts = append(pg.Alerts, row)
 	}
+	if pg.Contracts, err = p.contractSummaries(ctx, f.Plan.ID, l); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	pg.Spending = p.Spending != nil
 	pg.Title = i18n.T(l, "funding.title") + " · " + f.Plan.Title
 	p.render(w, r, status, "funding", pg)
 }

@@ -2,10 +2,12 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/funding"
 	"github.com/huanxin/huanxin/planning"
+	"github.com/huanxin/huanxin/web/i18n"
 )
 
 // disclosurePage is the estate's money for its residents (资金公开), in
@@ -18,6 +20,14 @@ type disclosurePage struct {
 	Sources []disclosureSource
 	Plans   []disclosurePlan
 	Total   fundingRow
+	Paid    []disclosurePaid
+}
+
+// disclosurePaid is a contract in plain words: who, what for, how much,
+// paid so far.
+type disclosurePaid struct {
+	funding.PaidTo
+	KindName, ItemNames string
 }
 
 // disclosureSource is one source's money by status.
@@ -73,5 +83,8 @@ func (p *Pages) renderDisclosure(w http.ResponseWriter, r *http.Request, page st
 		pg.Plans = append(pg.Plans, dp)
 	}
 	pg.Total = coverRow(d.Total, l)
+	for _, c := range d.Paid {
+		pg.Paid = append(pg.Paid, disclosurePaid{PaidTo: c, KindName: i18n.T(l, "contract.kind."+string(c.Kind)), ItemNames: strings.Join(c.Items, "、")})
+	}
 	p.render(w, r, http.StatusOK, page, pg)
 }

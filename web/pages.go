@@ -75,6 +75,9 @@ type Pages struct {
 	Appraisals *funding.Appraisals
 	// Maintenance keeps estates' maintenance funds; nil disables their pages.
 	Maintenance *funding.Maintenance
+	// Spending keeps plans' contracts, allocations and payments and the
+	// budget tables; nil disables their pages.
+	Spending *funding.Spending
 	// Requests runs residents' questions and complaints; nil disables
 	// their pages.
 	Requests *request.Service
@@ -298,6 +301,14 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /plans/{id}/funding", p.signedIn(p.fundingShow))
 	mux.HandleFunc("POST /plans/{id}/funding", p.edits(p.fundingAdd))
 	mux.HandleFunc("POST /plans/{id}/funding/{line}/{action}", p.edits(p.fundingMove))
+	mux.HandleFunc("GET /plans/{id}/contracts/new", p.edits(p.contractNew))
+	mux.HandleFunc("POST /plans/{id}/contracts", p.edits(p.contractCreate))
+	mux.HandleFunc("GET /plans/{id}/contracts/{contract}", p.signedIn(p.contractShow))
+	mux.HandleFunc("POST /plans/{id}/contracts/{contract}/{action}", p.edits(p.contractAction))
+	mux.HandleFunc("GET /estates/{id}/budget", p.signedIn(p.estateBudget))
+	mux.HandleFunc("GET /estates/{id}/budget.xlsx", p.signedIn(p.estateBudgetExport))
+	mux.HandleFunc("GET /programmes/{id}/budget", p.signedIn(p.programmeBudget))
+	mux.HandleFunc("GET /programmes/{id}/budget.xlsx", p.signedIn(p.programmeBudgetExport))
 	mux.HandleFunc("GET /plans/{id}/shares", p.signedIn(p.sharesShow))
 	mux.HandleFunc("POST /plans/{id}/shares", p.edits(p.sharesGenerate))
 	mux.HandleFunc("GET /shares/{id}", p.signedIn(p.shareRunShow))

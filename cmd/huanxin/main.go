@@ -130,6 +130,7 @@ func (e *env) open(ctx context.Context) (*app, error) {
 	a.appraisals = &funding.Appraisals{Store: db, Register: reg}
 	a.maintenance = &funding.Maintenance{Store: db, Register: reg, Decisions: a.decisions}
 	a.spending = &funding.Spending{Store: db, Funding: a.funding, Programmes: a.programmes}
+	a.shares.Spending = a.spending
 	return a, nil
 }
 
