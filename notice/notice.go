@@ -465,7 +465,7 @@ func (s *Service) Publish(ctx context.Context, id int64) (*Notice, error) {
 	}
 	m := notify.Message{CityID: n.CityID, Kind: notify.KindNotice, Title: n.Title,
 		Body: fmt.Sprintf("公示期 %s 至 %s", n.PublicityStart.Format(time.DateOnly), n.PublicityEnd.Format(time.DateOnly)),
-		Link: "/notices/" + strconv.FormatInt(n.ID, 10)}
+		Link: "/notices/" + strconv.FormatInt(n.ID, 10), Due: n.PublicityStart}
 	if err := m.Check(); err != nil {
 		return nil, err
 	}

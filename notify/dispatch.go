@@ -82,7 +82,7 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 func (d *Dispatcher) dispatch(ctx context.Context) error {
 	now := d.now()
 	for {
-		ms, err := d.Store.PendingMessages(ctx, d.digestTime(now), 500)
+		ms, err := d.Store.PendingMessages(ctx, now, d.digestTime(now), 500)
 		if err != nil || len(ms) == 0 {
 			return err
 		}

@@ -42,6 +42,10 @@ type Message struct {
 	Link    string // a path on this site, e.g. "/notices/12"
 	Created time.Time
 	ReadAt  time.Time // zero while unread
+	// Due, when later than Created, holds the message back from the
+	// channels until then (the inbox shows it at once): a notice published
+	// ahead of its publicity period reaches phones when the period starts.
+	Due time.Time
 }
 
 // Channel is a way of reaching a user besides the inbox.
@@ -353,10 +357,10 @@ type Store interface {
 	ResidentInScope(ctx context.Context, userID int64, s huanxin.Scope) (name string, ok bool, err error)
 
 	// PendingMessages lists messages not yet dispatched that are due,
-	// oldest first: all of users who want each message at once, and those
-	// created at or before digestCut of users who want a daily digest and
-	// have had no delivery since digestCut (one digest a day).
-	PendingMessages(ctx context.Context, digestCut time.Time, limit int) ([]Message, error)
+	// oldest first: those due by now of users who want each message at
+	// once, and those created and due by digestCut of users who want a
+	// daily digest and have had no delivery since digestCut (one a day).
+	PendingMessages(ctx context.Context, now, digestCut time.Time, limit int) ([]Message, error)
 	// Dispatch creates the deliveries and marks the messages dispatched,
 	// in one transaction.
 	Dispatch(ctx context.Context, messageIDs []int64, ds []*Delivery) error

@@ -128,7 +128,8 @@ func newReachWorld(t *testing.T, db *store.DB, prefs ...notify.Preferences) *rea
 
 // Everything a resident must see reaches the residents concerned through
 // the channel each chose, and nobody else: a notice entering its
-// publicity period for their estate or only their building, a vote
+// publicity period for their estate or only their building (one published
+// ahead of its period when the period starts), a vote
 // opening for their households, the answer to their complaint — also one
 // an officer filed for them. A digest user gets one delivery a day.
 func TestEverythingReachesTheResident(t *testing.T) {
@@ -161,9 +162,9 @@ func TestEverythingReachesTheResident(t *testing.T) {
 		nt := &notify.Service{Store: db}
 		notices := &notice.Service{Store: db, Register: &estate.Service{Store: db}, Now: db.Now}
 		officer := huanxin.NewContextWithActor(sys, w.officer)
-		publish := func(n *notice.Notice) {
+		publishFrom := func(days int, n *notice.Notice) {
 			t.Helper()
-			n.Type, n.Body, n.PublicityStart = notice.TypeGeneral, "内容", notice.Day(now)
+			n.Type, n.Body, n.PublicityStart = notice.TypeGeneral, "内容", notice.Day(now).AddDate(0, 0, days)
 			n.PublicityEnd = n.PublicityStart.AddDate(0, 0, 10)
 			if err := notices.Create(officer, n); err != nil {
 				t.Fatal(err)
@@ -172,6 +173,7 @@ func TestEverythingReachesTheResident(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		publish := func(n *notice.Notice) { t.Helper(); publishFrom(0, n) }
 
 		// A notice for the estate reaches all four; the digest waits.
 		publish(&notice.Notice{ScopeKind: notice.ScopeEstate, EstateID: w.estate.ID, Title: "小区改造方案公示"})
@@ -179,6 +181,13 @@ func TestEverythingReachesTheResident(t *testing.T) {
 		// One for building 1 only reaches its resident.
 		publish(&notice.Notice{ScopeKind: notice.ScopeBuildings, EstateID: w.estate.ID, BuildingIDs: []int64{w.buildings[0].ID}, Title: "1号楼加装电梯公示"})
 		want(tick(), "sms 13812345678: 1号楼加装电梯公示")
+		// One published ahead of its period is in the inbox at once and
+		// reaches phones when the period starts, on Wednesday.
+		publishFrom(2, &notice.Notice{ScopeKind: notice.ScopeEstate, EstateID: w.estate.ID, Title: "二期方案公示"})
+		want(tick())
+		if ms, _, err := nt.Inbox(huanxin.NewContextWithActor(sys, w.residents[0]), 0, 1); err != nil || len(ms) != 1 || ms[0].Title != "二期方案公示" {
+			t.Fatalf("inbox %+v %v", ms, err)
+		}
 		// A vote opening for building 2's households: the decision service
 		// hands their parts to ToResidentsOfParts (decision tests check it).
 		if err := nt.ToResidentsOfParts(sys, []int64{w.parts[1].ID}, notify.Message{CityID: w.estate.CityID, Kind: notify.KindDecision,
@@ -208,5 +217,10 @@ func TestEverythingReachesTheResident(t *testing.T) {
 		// The next day's digest holds the one message of the evening.
 		now = time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)
 		want(tick(), "sms 13912345678: 停水通知")
+		// Wednesday: the notice's period starts.
+		now = time.Date(2026, 3, 3, 17, 0, 0, 0, time.UTC) // 01:00 in Shanghai
+		want(tick(), "email li@example.cn: 二期方案公示", "sms 13812345678: 二期方案公示", "wechat oUpF8uMuAJO_M2pxb1Q9zNjWeS6o: 二期方案公示")
+		now = time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+		want(tick(), "sms 13912345678: 二期方案公示")
 	})
 }

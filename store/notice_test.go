@@ -179,11 +179,11 @@ func TestNotifyStore(t *testing.T) {
 			t.Fatalf("preferences %+v %v", got, err)
 		}
 		// The digest user's message waits for the cut; the officer's does not.
-		pending, err := db.PendingMessages(ctx, now.Add(-time.Hour), 10)
+		pending, err := db.PendingMessages(ctx, now.Add(time.Hour), now.Add(-time.Hour), 10)
 		if err != nil || len(pending) != 1 || pending[0].UserID != off.ID {
 			t.Fatalf("pending before the cut: %+v %v", pending, err)
 		}
-		pending, err = db.PendingMessages(ctx, now.Add(time.Hour), 10)
+		pending, err = db.PendingMessages(ctx, now.Add(time.Hour), now.Add(time.Hour), 10)
 		if err != nil || len(pending) != 2 {
 			t.Fatalf("pending after the cut: %+v %v", pending, err)
 		}
@@ -192,7 +192,7 @@ func TestNotifyStore(t *testing.T) {
 		if err := db.Dispatch(ctx, []int64{pending[0].ID, pending[1].ID}, []*notify.Delivery{d}); err != nil {
 			t.Fatal(err)
 		}
-		if pending, err := db.PendingMessages(ctx, now.Add(time.Hour), 10); err != nil || len(pending) != 0 {
+		if pending, err := db.PendingMessages(ctx, now.Add(time.Hour), now.Add(time.Hour), 10); err != nil || len(pending) != 0 {
 			t.Fatalf("pending after dispatch: %+v %v", pending, err)
 		}
 		due, err := db.DueDeliveries(ctx, now, 10)

@@ -24,8 +24,8 @@ const (
 func (db *DB) CreateMessages(ctx context.Context, userIDs []int64, m notify.Message) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		for _, u := range userIDs {
-			if _, err := tx.exec(`INSERT INTO messages (city_id, user_id, kind, title, body, link, created) VALUES (?,?,?,?,?,?,?)`,
-				m.CityID, u, m.Kind, m.Title, m.Body, m.Link, micro(tx.now)); err != nil {
+			if _, err := tx.exec(`INSERT INTO messages (city_id, user_id, kind, title, body, link, created, due) VALUES (?,?,?,?,?,?,?,?)`,
+				m.CityID, u, m.Kind, m.Title, m.Body, m.Link, micro(tx.now), microOrZero(m.Due)); err != nil {
 				return err
 			}
 		}
@@ -38,9 +38,9 @@ func (db *DB) CreateMessages(ctx context.Context, userIDs []int64, m notify.Mess
 // (selecting one column, id) returns, in the transaction of the write that
 // causes them, audited as one entry with their number.
 func (tx *Tx) createMessagesFrom(m notify.Message, users string, args ...any) error {
-	res, err := tx.exec(`INSERT INTO messages (city_id, user_id, kind, title, body, link, created)
-		SELECT CAST(? AS BIGINT), r.id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)
-		FROM (`+users+`) r`, append([]any{m.CityID, m.Kind, m.Title, m.Body, m.Link, micro(tx.now)}, args...)...)
+	res, err := tx.exec(`INSERT INTO messages (city_id, user_id, kind, title, body, link, created, due)
+		SELECT CAST(? AS BIGINT), r.id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT)
+		FROM (`+users+`) r`, append([]any{m.CityID, m.Kind, m.Title, m.Body, m.Link, micro(tx.now), microOrZero(m.Due)}, args...)...)
 	if err != nil {
 		return err
 	}
@@ -93,10 +93,10 @@ func (db *DB) residents(ctx context.Context, query, col string, ids []int64) ([]
 	return out, nil
 }
 
-const messageCols = "id, city_id, user_id, kind, title, body, link, created, read_at"
+const messageCols = "id, city_id, user_id, kind, title, body, link, created, read_at, due"
 
 func scanMessage(sc interface{ Scan(...any) error }, m *notify.Message) error {
-	return sc.Scan(&m.ID, &m.CityID, &m.UserID, &m.Kind, &m.Title, &m.Body, &m.Link, stamp{&m.Created}, stamp{&m.ReadAt})
+	return sc.Scan(&m.ID, &m.CityID, &m.UserID, &m.Kind, &m.Title, &m.Body, &m.Link, stamp{&m.Created}, stamp{&m.ReadAt}, stamp{&m.Due})
 }
 
 func (db *DB) messages(ctx context.Context, query string, args ...any) ([]notify.Message, error) {
@@ -259,15 +259,16 @@ func (db *DB) ResidentInScope(ctx context.Context, userID int64, s huanxin.Scope
 }
 
 // PendingMessages lists undispatched messages that are due, oldest first:
-// those of users who want each at once, and those created by digestCut of
-// users who want a digest and have had no delivery since digestCut — one
-// created by a late transaction waits for the next day's digest rather
-// than make a second one.
-func (db *DB) PendingMessages(ctx context.Context, digestCut time.Time, n int) ([]notify.Message, error) {
-	return db.messages(ctx, `WHERE NOT dispatched AND (NOT EXISTS
-		(SELECT 1 FROM notification_prefs p WHERE p.user_id = messages.user_id AND p.digest) OR created <= ? AND NOT EXISTS
+// those due by now of users who want each at once, and those created and
+// due by digestCut of users who want a digest and have had no delivery
+// since digestCut — one created by a late transaction waits for the next
+// day's digest rather than make a second one.
+func (db *DB) PendingMessages(ctx context.Context, now, digestCut time.Time, n int) ([]notify.Message, error) {
+	cut := micro(digestCut)
+	return db.messages(ctx, `WHERE NOT dispatched AND (due <= ? AND NOT EXISTS
+		(SELECT 1 FROM notification_prefs p WHERE p.user_id = messages.user_id AND p.digest) OR created <= ? AND due <= ? AND NOT EXISTS
 		(SELECT 1 FROM deliveries x WHERE x.user_id = messages.user_id AND x.created >= ?)) ORDER BY id`+limit(0, n),
-		micro(digestCut), micro(digestCut))
+		micro(now), cut, cut, cut)
 }
 
 // Dispatch stores deliveries and marks their messages dispatched, in one

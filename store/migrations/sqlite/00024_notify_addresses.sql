@@ -17,7 +17,12 @@ CREATE INDEX deliveries_undelivered ON deliveries(status, channel, reason, creat
 -- A digest user's deliveries since the day's digest hour (one a day).
 CREATE INDEX deliveries_user ON deliveries(user_id, created);
 
+-- A message is not sent through the channels before due (a notice
+-- published ahead of its publicity period: when the period starts).
+ALTER TABLE messages ADD COLUMN due BIGINT NOT NULL DEFAULT 0;
+
 -- +goose Down
+ALTER TABLE messages DROP COLUMN due;
 DROP INDEX deliveries_user;
 DROP INDEX deliveries_undelivered;
 ALTER TABLE deliveries DROP COLUMN reason;
