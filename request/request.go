@@ -154,6 +154,9 @@ type Request struct {
 	SubmittedBy   int64 // user
 	SubmitterName string
 	OnBehalfOf    int64 // owner, when an officer submitted it for them
+	// OwnerID is the owner it is from: the resident's owner record, or
+	// OnBehalfOf; an officer assisting that owner acts for them on it.
+	OwnerID int64
 
 	Answer          string // the latest answer
 	AnsweredBy      int64

@@ -332,12 +332,15 @@ func (s *Service) MayManage(ctx context.Context, r *Request) (bool, error) {
 }
 
 // IsSubmitter reports whether the actor is the resident the request is
-// from (or an officer assisting that owner).
+// from (or an officer assisting that owner, whoever filed it).
 func IsSubmitter(a *huanxin.Actor, r *Request) bool {
 	if a == nil || a.ReadOnly {
 		return false
 	}
 	if r.OnBehalfOf != 0 && (a.OwnerID == r.OnBehalfOf || a.OnBehalfOf == r.OnBehalfOf) {
+		return true
+	}
+	if a.OnBehalfOf != 0 && a.Role.CanEditRegister() && r.OwnerID != 0 && a.OnBehalfOf == r.OwnerID {
 		return true
 	}
 	return a.UserID == r.SubmittedBy && a.OnBehalfOf == 0
@@ -423,13 +426,13 @@ func (s *Service) Submit(ctx context.Context, r *Request) error {
 	}
 	now := s.now()
 	r.ID, r.CityID, r.Status, r.Unit, r.Deadline = 0, est.CityID, StatusAssigned, unit, now.Add(time.Duration(cat.Hours)*time.Hour)
-	r.SubmittedBy, r.SubmitterName, r.OnBehalfOf = a.UserID, a.Name, 0
+	r.SubmittedBy, r.SubmitterName, r.OnBehalfOf, r.OwnerID = a.UserID, a.Name, 0, a.OwnerID
 	if assisted {
 		o, err := s.Register.Owners().Get(ctx, a.OnBehalfOf)
 		if err != nil {
 			return err
 		}
-		r.OnBehalfOf, r.SubmitterName = o.ID, o.Name
+		r.OnBehalfOf, r.SubmitterName, r.OwnerID = o.ID, o.Name, o.ID
 	}
 	r.FAQ, r.FAQQuestion, r.FAQAnswer, r.Answer, r.AnsweredBy, r.AnsweredUnit = false, "", "", "", 0, Unit{}
 	r.AnsweredAt, r.FirstAnsweredAt, r.ClosedAt, r.Rating, r.RatingComment, r.Escalations = time.Time{}, time.Time{}, time.Time{}, 0, "", nil
@@ -551,6 +554,10 @@ func (s *Service) change(ctx context.Context, id int64, statuses []Status, may f
 		return nil, err
 	}
 	ev.At, ev.ActorID, ev.ActorName, ev.Status, ev.Unit = now, a.UserID, a.Name, r.Status, r.Unit
+	if a.OnBehalfOf != 0 && IsSubmitter(a, r) {
+		// An officer acting for the owner: the history names both.
+		ev.ActorName = a.Name + "（代 " + r.SubmitterName + " 办理 for the owner）"
+	}
 	if err := s.Store.SaveRequest(ctx, r, ev, nil); err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ const requestCols = `x.id, x.city_id, x.estate_id, x.building_id, x.kind, x.cate
 	x.lat, x.lng, x.anonymous, x.public, x.faq, x.faq_question, x.faq_answer, x.status, x.unit_kind, x.unit_id, x.unit_name,
 	x.deadline, x.submitted_by, x.submitter_name, x.on_behalf, x.answer, x.answered_by, x.answered_unit_kind,
 	x.answered_unit_id, x.answered_unit_name, x.answered_at, x.first_answered_at, x.closed_at, x.rating, x.rating_comment,
-	x.version, x.created, x.updated`
+	x.owner_id, x.version, x.created, x.updated`
 
 // opt stores a time that may be unset as 0.
 func opt(t time.Time) int64 {
@@ -49,12 +49,12 @@ func requestValues(r *request.Request) []any {
 // CreateRequest stores a new request with its first events, audited.
 func (db *DB) CreateRequest(ctx context.Context, r *request.Request, events []request.Event) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		id, err := tx.insertID(`INSERT INTO requests (city_id, estate_id, created, updated, version, building_id, kind, category,
+		id, err := tx.insertID(`INSERT INTO requests (city_id, estate_id, owner_id, created, updated, version, building_id, kind, category,
 			title, body, photo_ids, location, lat, lng, anonymous, public, faq, faq_question, faq_answer, status, unit_kind, unit_id,
 			unit_name, deadline, submitted_by, submitter_name, on_behalf, answer, answered_by, answered_unit_kind, answered_unit_id,
 			answered_unit_name, answered_at, first_answered_at, closed_at, rating, rating_comment)
-			VALUES (?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			append([]any{r.CityID, r.EstateID, micro(r.Created), micro(tx.now)}, requestValues(r)...)...)
+			VALUES (?,?,?,?,?,1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			append([]any{r.CityID, r.EstateID, r.OwnerID, micro(r.Created), micro(tx.now)}, requestValues(r)...)...)
 		if err != nil {
 			return err
 		}
@@ -185,7 +185,7 @@ func (db *DB) FindRequests(ctx context.Context, f request.Filter) ([]*request.Re
 			&r.Location, &lat, &lng, &r.AnonymousToResidents, &r.Public, &r.FAQ, &r.FAQQuestion, &r.FAQAnswer, &r.Status,
 			&r.Unit.Kind, &r.Unit.ID, &r.Unit.Name, stamp{&r.Deadline}, &r.SubmittedBy, &r.SubmitterName, &r.OnBehalfOf,
 			&r.Answer, &r.AnsweredBy, &r.AnsweredUnit.Kind, &r.AnsweredUnit.ID, &r.AnsweredUnit.Name, stamp{&r.AnsweredAt},
-			stamp{&r.FirstAnsweredAt}, stamp{&r.ClosedAt}, &r.Rating, &r.RatingComment, &r.Version, stamp{&r.Created},
+			stamp{&r.FirstAnsweredAt}, stamp{&r.ClosedAt}, &r.Rating, &r.RatingComment, &r.OwnerID, &r.Version, stamp{&r.Created},
 			stamp{&r.Updated}); err != nil {
 			return nil, 0, err
 		}

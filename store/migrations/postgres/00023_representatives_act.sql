@@ -14,7 +14,13 @@ ALTER TABLE decision_objections ADD COLUMN on_behalf BIGINT NOT NULL DEFAULT 0;
 -- go): when, 0 while it is active.
 ALTER TABLE request_orgs ADD COLUMN inactive BIGINT NOT NULL DEFAULT 0;
 
+-- The owner a request is from: the resident's owner record, or the owner
+-- an officer filed it for, so that an officer assisting that owner later
+-- rates or reopens it in their name.
+ALTER TABLE requests ADD COLUMN owner_id BIGINT NOT NULL DEFAULT 0;
+
 -- +goose Down
+ALTER TABLE requests DROP COLUMN owner_id;
 ALTER TABLE request_orgs DROP COLUMN inactive;
 ALTER TABLE decision_objections DROP COLUMN on_behalf;
 ALTER TABLE notice_objections DROP COLUMN on_behalf;
