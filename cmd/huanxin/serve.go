@@ -96,13 +96,13 @@ func handler(a *app, e *env, secure bool) (http.Handler, error) {
 	srv := server.New(a.db, a.accounts, e.log, api.NewWithExtras(a.reg, api.Extras{Accounts: a.accounts, Audit: ledger, Importer: a.importer, Decisions: a.decisions,
 		Files: a.files, Notices: a.notices, Notify: a.notify, Surveys: a.surveys, Questionnaires: a.questionnaires, Catalogue: a.catalogue,
 		Priority: a.priority, Requests: a.requests, Plans: a.plans, Programmes: a.programmes, Funding: a.funding,
-		Represent: a.represent, Appraisals: a.appraisals, Maintenance: a.maintenance, Shares: a.shares}), pages)
+		Represent: a.represent, Appraisals: a.appraisals, Maintenance: a.maintenance, Shares: a.shares, Spending: a.spending}), pages)
 	srv.Secure = secure
 	pages.Sessions, pages.Session = srv, server.SessionFromContext
 	pages.Decisions, pages.Files, pages.Notices, pages.Notify = a.decisions, a.files, a.notices, a.notify
 	pages.Surveys, pages.Questionnaires, pages.Catalogue, pages.Priority = a.surveys, a.questionnaires, a.catalogue, a.priority
 	pages.Plans, pages.Programmes, pages.Funding, pages.Shares = a.plans, a.programmes, a.funding, a.shares
-	pages.Appraisals, pages.Maintenance = a.appraisals, a.maintenance
+	pages.Appraisals, pages.Maintenance, pages.Spending = a.appraisals, a.maintenance, a.spending
 	pages.Requests, pages.Represent = a.requests, a.represent
 	return srv.Handler(), nil
 }
@@ -128,6 +128,9 @@ func loadDemo(ctx context.Context, a *app, e *env, estates int) error {
 		}
 		if err := demo.ApprovePlans(sys, a.plans, a.reg, 12); err != nil {
 			return fmt.Errorf("demo plans: %w", err)
+		}
+		if err := demo.Spend(sys, a.spending, a.reg, 2); err != nil {
+			return fmt.Errorf("demo spending: %w", err)
 		}
 	}
 	us, _, err := a.accounts.FindUsers(sys, account.UserFilter{Limit: 100})
