@@ -44,7 +44,7 @@ func TestRepresentativeMeetingPages(t *testing.T) {
 
 		rec, body = w.do(t, rep, "GET", "/estates/"+eid+"/meetings", nil)
 		wantStatus(t, rec, body, http.StatusOK)
-		wantContains(t, body, `class="resident`, `action="/estates/`+eid+`/meetings"`, "您是本小区的代表")
+		wantContains(t, body, `class="resident`, `action="/estates/`+eid+`/meetings"`, "您是本小区的代表", `href="/estates/`+eid+`/plans"`)
 		rec, _ = w.do(t, rep, "POST", "/estates/"+eid+"/meetings", meeting)
 		loc := rec.Header().Get("Location")
 		if rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/meetings/") {
