@@ -159,10 +159,8 @@ func (h inboxHandlers) setPreferences(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	p, err := in.Preferences()
-	if err == nil {
-		err = h.svc.SetPreferences(r.Context(), p)
-	}
+	err = h.svc.SetPreferences(r.Context(), in.Preferences())
+	var p notify.Preferences
 	if err == nil {
 		p, err = h.svc.Preferences(r.Context())
 	}
@@ -173,27 +171,21 @@ func (h inboxHandlers) setPreferences(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, ShownPreferences(p))
 }
 
-// Preferences reads the shown preferences back, checking the times; the
-// service checks the rest once the masked addresses are resolved.
-func (in NotificationPreferences) Preferences() (notify.Preferences, error) {
+// Preferences reads the shown preferences back; a time that is not
+// HH:MM becomes -1, which the service's check names.
+func (in NotificationPreferences) Preferences() notify.Preferences {
 	p := notify.Preferences{SMS: in.SMS, WeChat: in.WeChat, Email: in.Email, Mobile: in.Mobile, WeChatOpenID: in.WeChatOpenID,
 		EmailAddress: in.EmailAddress, Digest: in.Digest}
-	var bad []huanxin.FieldError
 	for _, f := range []struct {
-		name, v string
-		dst     *int
-	}{{"quiet_from", in.QuietFrom, &p.QuietFrom}, {"quiet_to", in.QuietTo, &p.QuietTo}} {
-		t, err := time.Parse("15:04", f.v)
-		if err != nil {
-			bad = append(bad, huanxin.FieldError{Field: f.name, Message: "应为 00:00–23:59 must be a time of day"})
-			continue
+		v   string
+		dst *int
+	}{{in.QuietFrom, &p.QuietFrom}, {in.QuietTo, &p.QuietTo}} {
+		*f.dst = -1
+		if t, err := time.Parse("15:04", f.v); err == nil {
+			*f.dst = t.Hour()*60 + t.Minute()
 		}
-		*f.dst = t.Hour()*60 + t.Minute()
 	}
-	if len(bad) > 0 {
-		return p, huanxin.Invalid("输入有误 invalid input", bad...)
-	}
-	return p, nil
+	return p
 }
 
 // DeliveryFilterOf reads the officers' filter of deliveries: status (one,

@@ -48,6 +48,7 @@ func TestNotifyAddressesHTTP(t *testing.T) {
 		const prefs = "/api/v1/notification-preferences"
 
 		e.do(t, resident, "PUT", prefs, `{"sms":true}`).wantError(t, 400, huanxin.EINVALID, "mobile")
+		e.do(t, resident, "PUT", prefs, `{"quiet_from":"25:00","quiet_to":"7"}`).wantError(t, 400, huanxin.EINVALID, "quiet_from", "quiet_to")
 		e.do(t, resident, "PUT", prefs, `{"sms":true,"mobile":"12812345678"}`).wantError(t, 400, huanxin.EINVALID, "mobile")
 		e.do(t, resident, "PUT", prefs, `{"email_address":"not-mail","wechat_openid":"short"}`).wantError(t, 400, huanxin.EINVALID,
 			"wechat_openid", "email_address")

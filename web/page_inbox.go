@@ -90,10 +90,7 @@ func (p *Pages) inboxPreferencesSave(w http.ResponseWriter, r *http.Request) {
 	f := api.NotificationPreferences{SMS: on("sms"), WeChat: on("wechat"), Email: on("email"), Mobile: r.PostFormValue("mobile"),
 		WeChatOpenID: r.PostFormValue("wechat_openid"), EmailAddress: r.PostFormValue("email_address"),
 		Digest: r.PostFormValue("digest") == "daily", QuietFrom: r.PostFormValue("quiet_from"), QuietTo: r.PostFormValue("quiet_to")}
-	prefs, err := f.Preferences()
-	if err == nil {
-		err = p.Notify.SetPreferences(r.Context(), prefs)
-	}
+	err := p.Notify.SetPreferences(r.Context(), f.Preferences())
 	switch {
 	case err == nil:
 		redirect(w, r, "/inbox/preferences", "prefs_saved")
