@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -35,6 +34,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	demoEstates := fs.Int("demo-estates", 60, "number of estates in the demo city (5000 makes a city-sized data set for load tests)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
 	debugAddr := fs.String("debug-addr", "", "if set, serve Go profiling (/debug/pprof/) on this address, e.g. 127.0.0.1:6060")
+	senders := notifyFlags(fs, e)
 	if err := fs.Parse(args); err != nil {
 		return ignoreHelp(err)
 	}
@@ -42,6 +42,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		// The live heap is small (tens of MB); collecting less often
 		// trades a little memory for less time in the collector under load.
 		debug.SetGCPercent(200)
+	}
+	notifySenders, err := senders()
+	if err != nil {
+		return err
 	}
 	a, err := e.open(ctx)
 	if err != nil {
@@ -76,9 +80,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		defer cancel()
 		srv.Shutdown(sctx)
 	}()
-	// Notifications leave through the outbox under the data directory: no
-	// real SMS, WeChat or e-mail provider is wired yet.
-	go (&notify.Dispatcher{Store: a.db, Senders: notify.Outboxes(filepath.Join(e.data, "outbox")), Log: e.log}).Run(ctx, time.Minute)
+	// Notifications leave through the configured SMTP server and intranet
+	// gateways, or the outbox under the data directory.
+	go (&notify.Dispatcher{Store: a.db, Senders: notifySenders, Log: e.log}).Run(ctx, time.Minute)
 	fmt.Fprintf(e.stdout, "焕新 Huanxin listening on http://%s/\n", ln.Addr())
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
