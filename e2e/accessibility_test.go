@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/huanxin/huanxin"
 )
 
 // axeScript is axe-core (axe.min.js), read in TestMain from the file named
@@ -129,30 +133,36 @@ func audit(ctx context.Context, t *testing.T) {
 }
 
 // TestResidentPagesAccessible: the demo resident on a phone goes through
-// the pages of the resident's menu that need no officer's work first; each
-// passes the checks in normal and in large text. The pages that do (a notice
-// with objections, a questionnaire, a complaint with its answer, a vote and
-// its receipt, cost shares) are checked in the tests that make them.
+// the pages of the resident's menu, and an estate's representatives,
+// meetings and a meeting the community officer has just recorded; each
+// passes the checks in normal and in large text. The pages made by other
+// tests (a notice with objections, questionnaires, a complaint with its
+// answer and the FAQ, a vote and its receipt, cost shares) are checked
+// there.
 func TestResidentPagesAccessible(t *testing.T) {
-	ctx := phone(t)
-	if err := chromedp.Do(ctx, signIn("resident", "huanxin2026")); err != nil {
+	officer, ctx := browser(t), phone(t)
+	estate := sharedEstate(t, officer, ctx)
+	if err := chromedp.Do(officer, chromedp.Navigate(baseURL+"/estates/"+estate+"/meetings"), chromedp.WaitVisible(chromedp.CSS(`#mt-title`)),
+		chromedp.SendKeys(chromedp.CSS(`#mt-title`), "加装电梯坝坝会"),
+		chromedp.SetValue(chromedp.CSS(`#mt-at`), time.Now().In(huanxin.Shanghai).AddDate(0, 0, 3).Format(time.DateOnly)+"T19:00"),
+		chromedp.SendKeys(chromedp.CSS(`#mt-place`), "3幢楼下"),
+		chromedp.SetValue(chromedp.CSS(`#mt-agenda`), "电梯方案介绍\n费用分摊"),
+		loaded(chromedp.Submit(chromedp.CSS(`#mt-title`)))); err != nil {
 		t.Fatal(err)
 	}
-	paths := []string{"/my", "/notices", "/inbox", "/inbox/preferences", "/vote", "/receipt",
-		"/my/requests", "/requests/new", "/answer", "/my/shares", "/meetings"}
-	// The first estate's representatives, meetings and first meeting.
-	if err := chromedp.Do(ctx, chromedp.Navigate(baseURL+"/meetings"), chromedp.WaitVisible(chromedp.CSS(`main h1`))); err != nil {
-		t.Fatal(err)
+	meeting, err := chromedp.Run(officer, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil || !regexp.MustCompile(`^/meetings/\d+$`).MatchString(meeting) {
+		t.Fatalf("after recording the meeting: %q %v\n%s", meeting, err, text(officer, t, "main"))
 	}
-	more, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
-		`[...document.querySelectorAll('main section.card:first-of-type a')].map(a => a.getAttribute('href'))`))
-	if err != nil || len(more) < 2 {
-		t.Fatalf("the resident's estates on /meetings: %q %v", more, err)
-	}
-	for _, path := range append(paths, more...) {
+	for _, path := range []string{"/my", "/notices", "/inbox", "/inbox/preferences", "/vote", "/receipt",
+		"/my/requests", "/requests/new", "/answer", "/my/shares", "/meetings",
+		"/estates/" + estate + "/representatives", "/estates/" + estate + "/meetings", meeting} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(baseURL+path), chromedp.WaitVisible(chromedp.CSS(`main h1`))); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
 		accessible(ctx, t)
+	}
+	if got := text(ctx, t, "main"); !strings.Contains(got, "加装电梯坝坝会") || !strings.Contains(got, "费用分摊") {
+		t.Fatalf("the resident's view of the meeting:\n%s", got)
 	}
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -20,28 +21,8 @@ import (
 // and raises an objection; the officer answers it and sees the list of
 // households not reached shrink.
 func TestNoticeEndToEnd(t *testing.T) {
-	officer := browser(t)
-	if err := chromedp.Do(officer, signIn("community", "huanxin2026"),
-		chromedp.Navigate(baseURL+"/api/v1/estates?per_page=1000"), chromedp.WaitVisible(chromedp.CSS(`body`))); err != nil {
-		t.Fatal(err)
-	}
-	served, err := chromedp.Run(officer, chromedp.Evaluate[[]string](`JSON.parse(document.body.innerText).items.map(e => String(e.id))`))
-	if err != nil || len(served) == 0 {
-		t.Fatalf("the community officer serves no estates: %v", err)
-	}
-	resident := phone(t)
-	if err := chromedp.Do(resident, signIn("resident", "huanxin2026"),
-		chromedp.Navigate(baseURL+"/api/v1/estates?per_page=1000"), chromedp.WaitVisible(chromedp.CSS(`body`))); err != nil {
-		t.Fatal(err)
-	}
-	ids, _ := json.Marshal(served)
-	estate, err := chromedp.Run(resident, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
-		const served = new Set(%s);
-		return JSON.parse(document.body.innerText).items.map(e => String(e.id)).find(id => served.has(id)) || '';
-	})()`, ids)))
-	if err != nil || estate == "" {
-		t.Fatalf("the resident has no dwelling in the officer's estates: %v", err)
-	}
+	officer, resident := browser(t), phone(t)
+	estate := sharedEstate(t, officer, resident)
 
 	// The officer writes a works notice (at least 3 days) and publishes it.
 	today := time.Now().In(huanxin.Shanghai)
@@ -138,4 +119,33 @@ func TestNoticeEndToEnd(t *testing.T) {
 		t.Fatalf("the resident sees the answer as %q", got)
 	}
 	accessible(resident, t)
+}
+
+// sharedEstate signs the community officer and the demo resident in and
+// returns the id of the first estate where the resident has a dwelling and
+// the officer serves.
+func sharedEstate(t *testing.T, officer, resident context.Context) string {
+	t.Helper()
+	const list = `/api/v1/estates?per_page=1000`
+	if err := chromedp.Do(officer, signIn("community", "huanxin2026"),
+		chromedp.Navigate(baseURL+list), chromedp.WaitVisible(chromedp.CSS(`body`))); err != nil {
+		t.Fatal(err)
+	}
+	served, err := chromedp.Run(officer, chromedp.Evaluate[[]string](`JSON.parse(document.body.innerText).items.map(e => String(e.id))`))
+	if err != nil || len(served) == 0 {
+		t.Fatalf("the community officer serves no estates: %v", err)
+	}
+	if err := chromedp.Do(resident, signIn("resident", "huanxin2026"),
+		chromedp.Navigate(baseURL+list), chromedp.WaitVisible(chromedp.CSS(`body`))); err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := json.Marshal(served)
+	estate, err := chromedp.Run(resident, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+		const served = new Set(%s);
+		return JSON.parse(document.body.innerText).items.map(e => String(e.id)).find(id => served.has(id)) || '';
+	})()`, ids)))
+	if err != nil || estate == "" {
+		t.Fatalf("the resident has no dwelling in the officer's estates: %v", err)
+	}
+	return estate
 }

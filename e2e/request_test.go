@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -30,34 +28,17 @@ func TestResidentComplaintEndToEnd(t *testing.T) {
 	if err := os.WriteFile(photo, img.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// The estates the community officer serves: the resident may own
-	// dwellings in several estates and files about one of these.
-	officer := browser(t)
-	if err := chromedp.Do(officer, signIn("community", "huanxin2026"),
-		chromedp.Navigate(baseURL+"/api/v1/estates?per_page=1000"), chromedp.WaitVisible(chromedp.CSS(`body`))); err != nil {
+	// The resident may own dwellings in several estates and files about
+	// one that the community officer serves.
+	officer, resident := browser(t), phone(t)
+	estate := sharedEstate(t, officer, resident)
+	if err := chromedp.Do(resident, chromedp.Navigate(baseURL+"/requests/new?estate="+estate), chromedp.WaitVisible(chromedp.CSS(`#rq-title`))); err != nil {
 		t.Fatal(err)
 	}
-	served, err := chromedp.Run(officer, chromedp.Evaluate[[]string](`JSON.parse(document.body.innerText).items.map(e => String(e.id))`))
-	if err != nil || len(served) == 0 {
-		t.Fatalf("the community officer serves no estates: %v", err)
-	}
-	resident := phone(t)
-	if err := chromedp.Do(resident, signIn("resident", "huanxin2026"),
-		chromedp.Navigate(baseURL+"/requests/new"), chromedp.WaitVisible(chromedp.CSS(`#rq-title`))); err != nil {
-		t.Fatal(err)
+	if got, err := chromedp.Run(resident, chromedp.Evaluate[string](`document.querySelector('[name=estate_id]').value`)); err != nil || got != estate {
+		t.Fatalf("the form is about estate %q, not %q (%v)", got, estate, err)
 	}
 	accessible(resident, t)
-	// Pick the first of the resident's estates that the officer serves.
-	ids, _ := json.Marshal(served)
-	picked, err := chromedp.Run(resident, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
-		const served = new Set(%s), el = document.querySelector('[name=estate_id]');
-		const o = [...document.querySelectorAll('#rq-estate option')].find(o => served.has(o.value));
-		if (o) el.value = o.value;
-		return served.has(el.value) ? el.value : '';
-	})()`, ids)))
-	if err != nil || picked == "" {
-		t.Fatalf("the resident has no dwelling in the officer's estates: %v", err)
-	}
 	if err := chromedp.Do(resident,
 		chromedp.Click(chromedp.CSS(`#rq-kind-complaint`)),
 		chromedp.SetValue(chromedp.CSS(`#rq-category`), "roads"),
