@@ -287,10 +287,17 @@ func TestOfficerBrowsesAndImports(t *testing.T) {
 
 func writeBuildings(t *testing.T, path, estateCode, floors string) {
 	t.Helper()
+	writeXLSX(t, path, [][]any{{"小区编码", "楼栋号", "层数", "建成年份"}, {estateCode, "E2E-1", floors, 1990}})
+}
+
+// writeXLSX writes rows, the header first, to the first sheet of a new
+// xlsx file.
+func writeXLSX(t *testing.T, path string, rows [][]any) {
+	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := f.GetSheetName(0)
-	for i, row := range [][]any{{"小区编码", "楼栋号", "层数", "建成年份"}, {estateCode, "E2E-1", floors, 1990}} {
+	for i, row := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
 			t.Fatal(err)

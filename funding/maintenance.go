@@ -251,6 +251,7 @@ func WithBuildingTotals(bs []Balance) []Balance {
 func BalanceTemplate() sheet.Template {
 	return sheet.Template{Kind: "maintenance_balances", Sheet: "维修资金余额", Columns: []sheet.Column{
 		{Key: "building_no", Header: "楼栋号", HeaderEN: "Building no", Required: true, Example: "1"},
+		{Key: "stairwell_no", Header: "单元号", HeaderEN: "Unit no", Example: "1", Note: "同一楼栋不同单元有相同房号时必填"},
 		{Key: "room", Header: "房号", HeaderEN: "Room", Required: true, Example: "101"},
 		{Key: "amount", Header: "余额(元)", HeaderEN: "Balance (yuan)", Required: true, Example: "3250.75", Note: "最多两位小数"},
 	}}
@@ -258,8 +259,9 @@ func BalanceTemplate() sheet.Template {
 
 // ImportBalances reads a spreadsheet of BalanceTemplate and replaces the
 // balances of the dwellings it lists as of asOf, or stores nothing: the
-// error names the row and column of every bad cell (an unknown building
-// or room, a dwelling listed twice, an amount that is not yuan with at
+// error names the row and column of every bad cell (an unknown building,
+// unit or room, a room that several units of the building have without
+// its unit, a dwelling listed twice, an amount that is not yuan with at
 // most two decimals). It returns the number of dwellings stored.
 func (s *Maintenance) ImportBalances(ctx context.Context, estateID int64, asOf time.Time, r io.Reader, filename string) (int, error) {
 	a, e, err := s.estate(ctx, estateID, true)
@@ -270,9 +272,13 @@ func (s *Maintenance) ImportBalances(ctx context.Context, estateID int64, asOf t
 	if err != nil {
 		return 0, err
 	}
-	byKey := make(map[[2]string]SharePart, len(parts))
+	// A dwelling is its building, unit and room; the unit may be left
+	// out where the room is the only one of its number in the building.
+	byUnit := make(map[[3]string]SharePart, len(parts))
+	byRoom := make(map[[2]string][]SharePart, len(parts))
 	for _, p := range parts {
-		byKey[[2]string{p.BuildingNo, p.Room}] = p
+		byUnit[[3]string{p.BuildingNo, p.Stairwell, p.Room}] = p
+		byRoom[[2]string{p.BuildingNo, p.Room}] = append(byRoom[[2]string{p.BuildingNo, p.Room}], p)
 	}
 	rd, err := sheet.Open(r, filename, BalanceTemplate())
 	if err != nil {
@@ -284,14 +290,27 @@ func (s *Maintenance) ImportBalances(ctx context.Context, estateID int64, asOf t
 	seen := map[int64]int{}
 	for rd.Next() {
 		row := rd.Row()
-		no, room := row.Str(&errs, "building_no", 32), row.Str(&errs, "room", 32)
+		no, unit, room := row.Str(&errs, "building_no", 32), row.Str(&errs, "stairwell_no", 32), row.Str(&errs, "room", 32)
 		amount, ok := row.Centi(&errs, "amount")
 		if no == "" || room == "" || !ok {
 			continue
 		}
-		p, found := byKey[[2]string{no, room}]
-		if !found {
+		var p SharePart
+		switch same := byRoom[[2]string{no, room}]; {
+		case unit != "":
+			var found bool
+			if p, found = byUnit[[3]string{no, unit, room}]; !found {
+				errs.Add(row, "room", "%s号楼%s单元没有房号 %s building %s unit %s has no room %s", no, unit, room, no, unit, room)
+				continue
+			}
+		case len(same) == 1:
+			p = same[0]
+		case len(same) == 0:
 			errs.Add(row, "room", "%s号楼没有房号 %s building %s has no room %s", no, room, no, room)
+			continue
+		default:
+			errs.Add(row, "stairwell_no", "%s号楼有 %d 个单元有 %s 室，请填写单元号 %d units of building %s have a room %s: enter the unit",
+				no, len(same), room, len(same), no, room)
 			continue
 		}
 		if line, dup := seen[p.PartID]; dup {

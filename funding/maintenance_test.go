@@ -223,3 +223,46 @@ func TestMaintenanceFund(t *testing.T) {
 		}
 	})
 }
+
+// Where two units of a building have the same room number, a balance row
+// names the unit; without it the row is refused, pointing at the unit.
+func TestMaintenanceBalancesByUnit(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		w, svc, parts := fundWorld(t, db)
+		s := &estate.Stairwell{EstateID: w.Estate.ID, BuildingID: w.B2.ID, No: "2"}
+		if err := w.Register.Stairwells().Create(w.System, s); err != nil {
+			t.Fatal(err)
+		}
+		other := &estate.Part{EstateID: w.Estate.ID, BuildingID: w.B2.ID, StairwellID: s.ID, Kind: estate.KindDwelling, Floor: 1, Room: "101",
+			Area: 5000, AreaSource: estate.SourceRegister, Sold: true, Delivered: true}
+		if err := w.Register.Parts().Create(w.System, other); err != nil {
+			t.Fatal(err)
+		}
+		imp := func(csv string) (int, error) {
+			return svc.ImportBalances(w.Community, w.Estate.ID, time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), strings.NewReader(csv), "余额.csv")
+		}
+		_, err := imp("楼栋号,房号,余额(元)\n1,101,1\n2,101,2\n")
+		if msg := err.Error(); huanxin.ErrorCode(err) != huanxin.EINVALID || !strings.Contains(msg, "第3行") || !strings.Contains(msg, "单元号") {
+			t.Fatalf("a room of two units without its unit: %v", err)
+		}
+		_, err = imp("楼栋号,单元号,房号,余额(元)\n2,3,101,2\n")
+		if msg := err.Error(); huanxin.ErrorCode(err) != huanxin.EINVALID || !strings.Contains(msg, "3单元没有房号 101") {
+			t.Fatalf("an unknown unit: %v", err)
+		}
+		n, err := imp("楼栋号,单元号,房号,余额(元)\n1,,101,1\n2,1,101,2\n2,2,101,3\n")
+		if err != nil || n != 3 {
+			t.Fatal(n, err)
+		}
+		bs, err := svc.Balances(w.Community, w.Estate.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int64]huanxin.Money{}
+		for _, b := range bs {
+			got[b.PartID] = b.Amount
+		}
+		if got[parts[0].ID] != 100 || got[parts[2].ID] != 200 || got[other.ID] != 300 {
+			t.Fatalf("balances %+v", bs)
+		}
+	})
+}
