@@ -35,7 +35,7 @@ func TestMaintenanceFundEndToEnd(t *testing.T) {
 	}
 	var parts struct {
 		Items []struct {
-			BuildingID int64  `json:"building_id"`
+			BuildingID  int64  `json:"building_id"`
 			BuildingNo  string `json:"building_no"`
 			StairwellNo string `json:"stairwell_no"`
 			Room        string `json:"room"`
