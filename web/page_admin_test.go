@@ -36,7 +36,7 @@ type adminFixture struct {
 	admin, bureau, officer              *huanxin.Actor
 }
 
-func newAdminFixture(t *testing.T, db *store.DB) *adminFixture {
+func newAdminFixture(t testing.TB, db *store.DB) *adminFixture {
 	t.Helper()
 	sys := huanxin.NewContextWithActor(context.Background(), huanxin.SystemActor)
 	reg := &estate.Service{Store: db}
@@ -89,7 +89,7 @@ func newAdminFixture(t *testing.T, db *store.DB) *adminFixture {
 }
 
 // do sends a request as the actor; form, when not nil, is posted.
-func (f *adminFixture) do(t *testing.T, a *huanxin.Actor, method, target string, form url.Values) (*httptest.ResponseRecorder, string) {
+func (f *adminFixture) do(t testing.TB, a *huanxin.Actor, method, target string, form url.Values) (*httptest.ResponseRecorder, string) {
 	t.Helper()
 	var req *http.Request
 	if form != nil {
