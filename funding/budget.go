@@ -18,15 +18,26 @@ type BudgetRow struct {
 	Remaining huanxin.Money // budget − committed; negative on an overrun
 }
 
-// Overrun is the row's overrun in words, "" when there is none: more
-// committed than budgeted, or (which the rules prevent, and the check
-// proves) more paid than committed.
-func (r BudgetRow) Overrun() string {
+// Over says what the row overruns and by how much: "paid" when more was
+// paid than committed (which the rules prevent, and the check proves),
+// "committed" when contracts commit more than the budget, "" when none.
+func (r BudgetRow) Over() (string, huanxin.Money) {
 	switch {
 	case r.Paid > r.Committed:
-		return "已付" + r.Paid.String() + "元超过合同金额" + r.Committed.String() + "元 paid exceeds committed by " + (r.Paid - r.Committed).String()
+		return "paid", r.Paid - r.Committed
 	case r.Committed > r.Budget:
-		return "合同金额超出预算" + (r.Committed - r.Budget).String() + "元 committed exceeds the budget by " + (r.Committed - r.Budget).String()
+		return "committed", r.Committed - r.Budget
+	}
+	return "", 0
+}
+
+// Overrun is the row's overrun in words (zh then en), "" when there is none.
+func (r BudgetRow) Overrun() string {
+	switch what, by := r.Over(); what {
+	case "paid":
+		return "已付" + r.Paid.String() + "元超过合同金额" + r.Committed.String() + "元 paid exceeds committed by " + by.String()
+	case "committed":
+		return "合同金额超出预算" + by.String() + "元 committed exceeds the budget by " + by.String()
 	}
 	return ""
 }

@@ -84,10 +84,10 @@ func (p *Pages) programmeBudget(w http.ResponseWriter, r *http.Request) {
 
 func (p *Pages) renderBudget(w http.ResponseWriter, r *http.Request, t *budgetTable) {
 	pg := &budgetPage{Base: p.base(r, "budget.title"), Heading: t.heading, Back: option{Value: t.back, Label: t.backLabel},
-		Export: strings.TrimSuffix(r.URL.Path, "/") + ".xlsx", ByEstate: t.byEstate, Total: budgetRow{BudgetRow: t.total, Overrun: t.total.Overrun()}}
+		Export: strings.TrimSuffix(r.URL.Path, "/") + ".xlsx", ByEstate: t.byEstate, Total: budgetRow{BudgetRow: t.total, Overrun: overrun(t.total, lang(r))}}
 	pg.Title = t.heading + " · " + pg.Title
 	for _, b := range t.rows {
-		row := budgetRow{BudgetRow: b, Overrun: b.Overrun()}
+		row := budgetRow{BudgetRow: b, Overrun: overrun(b, pg.Lang)}
 		if t.byEstate {
 			row.Link = "/estates/" + strconv.FormatInt(b.EstateID, 10) + "/budget"
 		}
@@ -97,6 +97,15 @@ func (p *Pages) renderBudget(w http.ResponseWriter, r *http.Request, t *budgetTa
 		pg.Rows = append(pg.Rows, row)
 	}
 	p.render(w, r, http.StatusOK, "budget", pg)
+}
+
+// overrun says a row's overrun in the page's language, "" if none.
+func overrun(b funding.BudgetRow, l string) string {
+	what, by := b.Over()
+	if what == "" {
+		return ""
+	}
+	return i18n.T(l, "budget.over_"+what, money(by))
 }
 
 // budgetColumns are the columns of the exported table.
@@ -135,7 +144,7 @@ func (p *Pages) exportBudget(w http.ResponseWriter, r *http.Request, t *budgetTa
 		return
 	}
 	write := func(name string, b funding.BudgetRow) error {
-		return x.Write(name, b.Budget.String(), b.Committed.String(), b.Paid.String(), b.Remaining.String(), b.Overrun())
+		return x.Write(name, b.Budget.String(), b.Committed.String(), b.Paid.String(), b.Remaining.String(), overrun(b, l))
 	}
 	for _, b := range t.rows {
 		name := strings.TrimSpace(b.ItemCode + " " + b.Name)

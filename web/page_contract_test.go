@@ -128,7 +128,7 @@ func TestContractPages(t *testing.T) {
 		budget := "/estates/" + id(e.ID) + "/budget"
 		rec, body = f.do(t, owner, "GET", budget, nil)
 		wantStatus(t, rec, body, http.StatusOK)
-		wantContains(t, body, `id="budget-overruns"`, "B14 屋面修缮", "150,000.00", "-10,000.00", "合同金额超出预算10000.00元")
+		wantContains(t, body, `id="budget-overruns"`, "B14 屋面修缮", "150,000.00", "-10,000.00", "合同金额超出预算 10,000.00 元")
 		rec, body = f.do(t, f.officer, "GET", budget+".xlsx", nil)
 		wantStatus(t, rec, body, http.StatusOK)
 		tpl := sheet.Template{Kind: "budget", Sheet: "预算执行", Columns: []sheet.Column{{Key: "item", Header: "改造项目"}, {Key: "budget", Header: "预算（元）"},
@@ -142,8 +142,8 @@ func TestContractPages(t *testing.T) {
 			row := rd.Row()
 			got = append(got, row.Get("item")+" "+row.Get("budget")+" "+row.Get("committed")+" "+row.Get("paid")+" "+row.Get("remaining")+" "+row.Get("overrun"))
 		}
-		if strings.Join(got, "; ") != "B14 屋面修缮 150000.00 160000.00 48000.00 -10000.00 合同金额超出预算10000.00元 committed exceeds the budget by 10000.00; "+
-			"合计 150000.00 160000.00 48000.00 -10000.00 合同金额超出预算10000.00元 committed exceeds the budget by 10000.00" {
+		if strings.Join(got, "; ") != "B14 屋面修缮 150000.00 160000.00 48000.00 -10000.00 合同金额超出预算 10,000.00 元; "+
+			"合计 150000.00 160000.00 48000.00 -10000.00 合同金额超出预算 10,000.00 元" {
 			t.Errorf("export %q", got)
 		}
 
