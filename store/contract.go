@@ -65,8 +65,8 @@ func changed() error {
 	return huanxin.Errorf(huanxin.ECONFLICT, "资金或合同已被他人修改，请刷新 the money or the contract changed meanwhile; reload")
 }
 
-// by selects rows of a plan (or, with planID 0, of an estate).
-func by(planID, estateID int64) (string, int64) {
+// planOrEstate selects rows of a plan (or, with planID 0, of an estate).
+func planOrEstate(planID, estateID int64) (string, int64) {
 	if planID != 0 {
 		return "plan_id", planID
 	}
@@ -80,7 +80,7 @@ func (db *DB) Contracts(ctx context.Context, cityID, planID int64) ([]*funding.C
 }
 
 func (db *DB) contracts(ctx context.Context, cityID, planID, estateID int64) ([]*funding.Contract, error) {
-	col, id := by(planID, estateID)
+	col, id := planOrEstate(planID, estateID)
 	rows, err := db.query(ctx, `SELECT id, estate_id, plan_id, no, title, kind, counterparty, credit_code, signed, amount, status, reason,
 		created_by, created FROM contracts WHERE city_id = ? AND `+col+` = ? ORDER BY id`, cityID, id)
 	if err != nil {
@@ -145,7 +145,7 @@ func (db *DB) Allocations(ctx context.Context, cityID, planID int64) ([]funding.
 }
 
 func (db *DB) allocations(ctx context.Context, cityID, planID, estateID int64) ([]funding.Allocation, error) {
-	col, id := by(planID, estateID)
+	col, id := planOrEstate(planID, estateID)
 	rows, err := db.query(ctx, `SELECT id, estate_id, plan_id, contract_id, contract_line_id, funding_line_id, item_code, amount, created_by, created
 		FROM fund_allocations WHERE city_id = ? AND `+col+` = ? ORDER BY id`, cityID, id)
 	if err != nil {
@@ -170,7 +170,7 @@ func (db *DB) Disbursements(ctx context.Context, cityID, planID int64) ([]fundin
 }
 
 func (db *DB) disbursements(ctx context.Context, cityID, planID, estateID int64) ([]funding.Disbursement, error) {
-	col, id := by(planID, estateID)
+	col, id := planOrEstate(planID, estateID)
 	rows, err := db.query(ctx, `SELECT id, estate_id, plan_id, contract_id, milestone_id, allocation_id, amount, paid_on, voucher, created_by, created
 		FROM fund_disbursements WHERE city_id = ? AND `+col+` = ? ORDER BY id`, cityID, id)
 	if err != nil {

@@ -199,8 +199,8 @@ func (p *Pages) contractCreate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var codes []string // the item of each line of in, for naming errors
-	for _, pl := range pl.Lines {
-		code := pl.ItemCode
+	for _, ln := range pl.Lines {
+		code := ln.ItemCode
 		s := strings.TrimSpace(r.PostFormValue("amount_" + code))
 		if slices.Contains(codes, code) || slices.ContainsFunc(f.Items, func(it contractItemRow) bool { return it.Code == code }) {
 			continue
