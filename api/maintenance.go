@@ -39,6 +39,7 @@ type FundBalance struct {
 	BuildingID int64     `json:"building_id"`
 	BuildingNo string    `json:"building_no"`
 	PartID     int64     `json:"part_id"`
+	Stairwell  string    `json:"stairwell"`
 	Room       string    `json:"room"`
 	Amount     int64     `json:"amount"`
 	AsOf       time.Time `json:"as_of"`
@@ -171,7 +172,8 @@ func (h maintenanceHandlers) balances(w http.ResponseWriter, r *http.Request) {
 	}
 	out := FundBalances{Items: make([]FundBalance, len(bs))}
 	for i, b := range bs {
-		out.Items[i] = FundBalance{BuildingID: b.BuildingID, BuildingNo: b.BuildingNo, PartID: b.PartID, Room: b.Room, Amount: int64(b.Amount), AsOf: b.AsOf}
+		out.Items[i] = FundBalance{BuildingID: b.BuildingID, BuildingNo: b.BuildingNo, PartID: b.PartID, Stairwell: b.Stairwell, Room: b.Room,
+			Amount: int64(b.Amount), AsOf: b.AsOf}
 	}
 	WriteJSON(w, http.StatusOK, out)
 }

@@ -86,7 +86,8 @@ func TestMaintenanceFundHTTP(t *testing.T) {
 		e.do(t, other, "GET", base+"/balances", "").wantError(t, http.StatusNotFound, huanxin.ENOTFOUND)
 		r = e.do(t, resident, "GET", base+"/balances", "")
 		items := r.body["items"].([]any)
-		if r.status != http.StatusOK || len(items) != 3 || num(items[0].(map[string]any)["amount"]) != 120050 || num(items[0].(map[string]any)["part_id"]) != 0 {
+		if r.status != http.StatusOK || len(items) != 3 || num(items[0].(map[string]any)["amount"]) != 120050 || num(items[0].(map[string]any)["part_id"]) != 0 ||
+			items[1].(map[string]any)["stairwell"] != "1" {
 			t.Fatalf("balances: %d %s", r.status, r.raw)
 		}
 

@@ -25,6 +25,7 @@ type Balance struct {
 	BuildingID int64
 	BuildingNo string
 	PartID     int64
+	Stairwell  string // the dwelling's unit
 	Room       string
 	Amount     huanxin.Money
 	AsOf       time.Time
@@ -319,7 +320,7 @@ func (s *Maintenance) ImportBalances(ctx context.Context, estateID int64, asOf t
 		}
 		seen[p.PartID] = row.Line
 		out = append(out, Balance{CityID: e.CityID, EstateID: e.ID, BuildingID: p.BuildingID, BuildingNo: p.BuildingNo, PartID: p.PartID,
-			Room: p.Room, Amount: huanxin.Money(amount), AsOf: asOf.UTC()})
+			Stairwell: p.Stairwell, Room: p.Room, Amount: huanxin.Money(amount), AsOf: asOf.UTC()})
 	}
 	if err := rd.Err(); err != nil {
 		return 0, err

@@ -22,9 +22,9 @@ const (
 // FundBalances lists the dwellings' balances of an estate in building and
 // room order.
 func (db *DB) FundBalances(ctx context.Context, cityID, estateID int64) ([]funding.Balance, error) {
-	rows, err := db.query(ctx, `SELECT f.part_id, f.building_id, b.no, p.room, f.amount, f.as_of FROM fund_balances f
-		JOIN parts p ON p.id = f.part_id JOIN buildings b ON b.id = f.building_id
-		WHERE f.city_id = ? AND f.estate_id = ? ORDER BY b.no, f.building_id, p.floor, p.room, f.part_id`, cityID, estateID)
+	rows, err := db.query(ctx, `SELECT f.part_id, f.building_id, b.no, s.no, p.room, f.amount, f.as_of FROM fund_balances f
+		JOIN parts p ON p.id = f.part_id JOIN buildings b ON b.id = f.building_id JOIN stairwells s ON s.id = p.stairwell_id
+		WHERE f.city_id = ? AND f.estate_id = ? ORDER BY b.no, f.building_id, s.no, p.floor, p.room, f.part_id`, cityID, estateID)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +33,7 @@ func (db *DB) FundBalances(ctx context.Context, cityID, estateID int64) ([]fundi
 	for rows.Next() {
 		b := funding.Balance{CityID: cityID, EstateID: estateID}
 		var asOf int64
-		if err := rows.Scan(&b.PartID, &b.BuildingID, &b.BuildingNo, &b.Room, &b.Amount, &asOf); err != nil {
+		if err := rows.Scan(&b.PartID, &b.BuildingID, &b.BuildingNo, &b.Stairwell, &b.Room, &b.Amount, &asOf); err != nil {
 			return nil, err
 		}
 		b.AsOf = fromMicro(asOf)

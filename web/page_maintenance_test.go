@@ -110,7 +110,7 @@ func TestMaintenancePages(t *testing.T) {
 
 		rec, body = f.do(t, owner, "GET", base, nil)
 		wantStatus(t, rec, body, http.StatusOK)
-		wantContains(t, body, "5 号楼", "900.49", "849.99", "50.50", "紧急情况（第二百八十一条）", "区住建局 赵六 2026-07-02", "已拨付")
+		wantContains(t, body, "5 号楼", "<td>1单元 101</td><td class=\"num\">849.99</td>", "900.49", "50.50", "紧急情况（第二百八十一条）", "区住建局 赵六 2026-07-02", "已拨付")
 		if strings.Contains(body, `action="`+base+`/uses"`) || strings.Contains(body, `action="`+base+`/import"`) {
 			t.Fatal("a resident sees the forms")
 		}
