@@ -7,6 +7,9 @@
 // 2. <select data-autosubmit> (the jurisdiction switcher): submits its form
 //    when a choice is made with the mouse or touch, or with Enter from the
 //    keyboard (arrow keys only move, so keyboard users are not surprised).
+// 3. A .table-wrap that scrolls (a wide table on a phone, in large text)
+//    can be focused and scrolled with the keyboard, named by its table's
+//    caption or the heading before it.
 (function () {
   "use strict";
   var doc = document;
@@ -63,6 +66,7 @@
       }
       doc.replaceChild(doc.adoptNode(page.documentElement), doc.documentElement);
       doc.documentElement.classList.add("js");
+      scrollables();
       var focus = doc.querySelector("[role=alert], .flash, #main");
       if (focus) {
         if (!focus.hasAttribute("tabindex")) {
@@ -99,6 +103,28 @@
     keyed = false;
   });
   doc.addEventListener("mousedown", function () { keyed = false; });
+
+  function scrollables() {
+    var wraps = doc.querySelectorAll(".table-wrap:not([tabindex])");
+    for (var i = 0; i < wraps.length; i++) {
+      var w = wraps[i];
+      if (w.scrollWidth <= w.clientWidth && w.scrollHeight <= w.clientHeight) {
+        continue;
+      }
+      w.setAttribute("tabindex", "0");
+      var name = w.querySelector("caption") || w.previousElementSibling;
+      if (name && (name.tagName === "CAPTION" || /^H[2-4]$/.test(name.tagName))) {
+        w.setAttribute("role", "region");
+        w.setAttribute("aria-label", name.textContent.trim());
+      }
+    }
+  }
+  if (doc.readyState === "loading") {
+    doc.addEventListener("DOMContentLoaded", scrollables);
+  } else {
+    scrollables();
+  }
+  window.addEventListener("resize", scrollables);
 
   function submit(form) {
     if (!form) {
