@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/estate"
@@ -28,7 +29,14 @@ type Disclosure struct {
 	Total   Cover
 	Mine    []*Statement
 	Paid    []PaidTo // the funded plans' contracts: who is paid what for what
+	// Reading is shared by every copy of a kept disclosure and new with
+	// each reading from storage, so a page may keep what it renders of
+	// the disclosure for as long as the Reading is the same.
+	Reading *Reading
 }
+
+// Reading identifies one reading of a disclosure from storage.
+type Reading struct{ At time.Time }
 
 // Disclose returns the disclosure of an estate to anyone who sees the
 // estate: its residents and the officers in scope. Residents reload it
@@ -52,7 +60,7 @@ func (s *Shares) disclose(ctx context.Context, estateID int64) (*Disclosure, err
 	if err != nil {
 		return nil, err
 	}
-	d := &Disclosure{Estate: e, Total: Cover{BySource: map[string]huanxin.Money{}, ByStatus: map[Status]huanxin.Money{}}}
+	d := &Disclosure{Estate: e, Reading: &Reading{At: time.Now()}, Total: Cover{BySource: map[string]huanxin.Money{}, ByStatus: map[Status]huanxin.Money{}}}
 	sums := map[string]map[Status]huanxin.Money{}
 	for _, p := range plans {
 		lines, err := s.Funding.Store.FundingLines(ctx, p.CityID, p.ID)

@@ -105,6 +105,11 @@ func TestContractPages(t *testing.T) {
 		alloc.Set("amount", "150000")
 		rec, _ = f.do(t, f.officer, "POST", page+"/allocate", alloc)
 		wantRedirect(t, rec.Code, rec.Header().Get("Location"), page+"?flash=contract_allocated")
+		// Residents read the disclosure before the payment: nothing paid yet
+		// (it is shown again after the payment, rendered anew).
+		rec, body = f.do(t, owner, "GET", "/estates/"+id(e.ID)+"/disclosure", nil)
+		wantContains(t, body, `id="disclosure-paid"`, "160,000.00")
+		wantAbsent(t, body, "48,000.00")
 		sp, _ = f.p.Spending.Plan(octx, pl.ID)
 		pay := url.Values{"milestone_id": {id(c.Milestones[0].ID)}, "allocation_id": {id(sp.Allocations[0].ID)}, "amount": {"48000.01"},
 			"paid_on": {"2026-03-12"}, "voucher": {"区财付〔2026〕1号"}}

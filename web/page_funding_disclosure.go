@@ -68,8 +68,27 @@ func (p *Pages) renderDisclosure(w http.ResponseWriter, r *http.Request, page st
 		return
 	}
 	pg := &disclosurePage{Base: p.base(r, "disclosure.title"), D: d}
-	l := pg.Lang
 	pg.Title = d.Estate.Name + " · " + pg.Title
+	// The disclosure is kept per estate and reader until the next write
+	// (funding.Shares.Disclose), so its rendered content is too.
+	pg.Content, err = p.r.Content(page, disclosureKey{d.Reading, pg.Lang, page}, func() any { return pg.fill() })
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, page, pg)
+}
+
+// disclosureKey names the content of a disclosure page: the reading of
+// the disclosure, the language and the page (screen or printable notice).
+type disclosureKey struct {
+	reading    *funding.Reading
+	lang, page string
+}
+
+// fill turns the disclosure into the page's rows.
+func (pg *disclosurePage) fill() *disclosurePage {
+	d, l := pg.D, pg.Lang
 	for _, s := range d.Sources {
 		pg.Sources = append(pg.Sources, disclosureSource{Name: termNames([]string{s.Source}, planning.SourceTypes, l),
 			Committed: s.ByStatus[funding.Committed], Received: s.ByStatus[funding.Received], Allocated: s.ByStatus[funding.Allocated],
@@ -86,5 +105,5 @@ func (p *Pages) renderDisclosure(w http.ResponseWriter, r *http.Request, page st
 	for _, c := range d.Paid {
 		pg.Paid = append(pg.Paid, disclosurePaid{PaidTo: c, KindName: i18n.T(l, "contract.kind."+string(c.Kind)), ItemNames: strings.Join(c.Items, "、")})
 	}
-	p.render(w, r, http.StatusOK, page, pg)
+	return pg
 }

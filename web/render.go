@@ -34,6 +34,7 @@ type Renderer struct {
 	assets assets
 	base   *template.Template // layout and partials, for menuHTML
 	menus  sync.Map           // menu key -> rendered template.HTML
+	parts  contents           // pages' content kept by Content
 }
 
 // NewRenderer returns a Renderer for the embedded templates and static files.
@@ -122,7 +123,14 @@ func (r *Renderer) menuHTML(lang string, items []MenuItem) (template.HTML, error
 	var walk func([]MenuItem)
 	walk = func(items []MenuItem) {
 		for _, it := range items {
-			fmt.Fprintf(&key, "|%s %s %t(", it.Key, it.Href, it.Active)
+			key.WriteByte('|')
+			key.WriteString(it.Key)
+			key.WriteByte(' ')
+			key.WriteString(it.Href)
+			if it.Active {
+				key.WriteString(" *")
+			}
+			key.WriteByte('(')
 			walk(it.Children)
 			key.WriteByte(')')
 		}
@@ -141,6 +149,55 @@ func (r *Renderer) menuHTML(lang string, items []MenuItem) (template.HTML, error
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Content returns the inside of <main> of page, rendering its "content"
+// template with data() only the first time it is asked for key; a page
+// puts the result in Base.Content and the layout shows it as it is. For
+// pages read far more often than their data changes, whose content
+// depends on nothing but key: key must hold the (cached, unchanging) data
+// the content is made of, and the language. The kept contents are
+// dropped all at once when there are contentsMax of them.
+func (r *Renderer) Content(page string, key any, data func() any) (template.HTML, error) {
+	if h, ok := r.parts.get(key); ok {
+		return h, nil
+	}
+	t, ok := r.pages[page]
+	if !ok {
+		return "", fmt.Errorf("web: no page %q", page)
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "content", data()); err != nil {
+		return "", fmt.Errorf("web: render %s: %w", page, err)
+	}
+	h := template.HTML(b.String())
+	r.parts.put(key, h)
+	return h, nil
+}
+
+// contentsMax bounds the contents a Renderer keeps.
+const contentsMax = 1024
+
+// contents are rendered page contents by key.
+type contents struct {
+	mu sync.Mutex
+	m  map[any]template.HTML
+}
+
+func (c *contents) get(key any) (template.HTML, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h, ok := c.m[key]
+	return h, ok
+}
+
+func (c *contents) put(key any, h template.HTML) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= contentsMax {
+		c.m = map[any]template.HTML{}
+	}
+	c.m[key] = h
+}
 
 // Static serves the static files for GET and HEAD, mounted at /static/
 // (mux.Handle("GET /static/", r.Static())); it also accepts paths already
@@ -255,7 +312,14 @@ type Base struct {
 	Path     string         // current request path and query, where /lang and /scope return to
 	Unread   int            // unread inbox messages, shown in the header
 	Big      bool           // large-text (适老化) mode, chosen with the hx_big cookie (page_bigtext.go)
+	Content  template.HTML  // the page's content already rendered (Renderer.Content); empty: its "content" template runs
 }
+
+// Layout returns the page's Base. The layout reads its fields from it:
+// html/template looks a field up by name on every use, and on a page's
+// struct a field of the embedded Base is found only by a search through
+// the embedding (a fifth of a page's rendering).
+func (b Base) Layout() Base { return b }
 
 // ScopeOption is one jurisdiction in the switcher, in tree order; Depth
 // indents it (0 for the top).

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -164,6 +165,43 @@ func TestRenderVariants(t *testing.T) {
 		if strings.Contains(body, unwanted) {
 			t.Errorf("signed-out page without scopes, errors or pages has %s", unwanted)
 		}
+	}
+}
+
+func TestContentKeptByKey(t *testing.T) {
+	r := newTestRenderer(t)
+	calls := 0
+	content := func(key any, money huanxin.Money) template.HTML {
+		t.Helper()
+		h, err := r.Content("list", key, func() any {
+			calls++
+			return listData{Base: Base{Lang: "zh-CN", Title: "清单"}, Money: money, Pager: NewPager(1, 20, 0, nil, "zh-CN")}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	first := content("a", 12345)
+	if !strings.Contains(string(first), `<p id="money">123.45</p>`) || strings.Contains(string(first), "<html") {
+		t.Fatalf("content = %s, want the page's content only", first)
+	}
+	if again := content("a", 99); again != first || calls != 1 {
+		t.Errorf("second call with the same key rendered again (%d renderings) or changed: %s", calls, again)
+	}
+	if other := content("b", 99); !strings.Contains(string(other), `<p id="money">0.99</p>`) || calls != 2 {
+		t.Errorf("another key: %s after %d renderings", other, calls)
+	}
+	rec := httptest.NewRecorder()
+	if err := r.Render(rec, http.StatusOK, "list", listData{Base: Base{Lang: "zh-CN", Content: first}, Money: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if body := rec.Body.String(); !strings.Contains(body, `<main id="main" tabindex="-1">`) || !strings.Contains(body, string(first)) ||
+		strings.Contains(body, `<p id="money">0.01</p>`) {
+		t.Errorf("the layout did not show the kept content in place of the page's template:\n%s", body)
+	}
+	if _, err := r.Content("nosuchpage", "c", func() any { return nil }); err == nil {
+		t.Error("content of an unknown page")
 	}
 }
 
