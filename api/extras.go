@@ -257,7 +257,7 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 		a.handle("POST "+base, http.HandlerFunc(h.create), nil)
 		a.handle("GET "+base+"/{id}", http.HandlerFunc(h.get), nil)
 		a.handle("PATCH "+base+"/{id}", http.HandlerFunc(h.update), nil)
-		a.handle("POST "+base+"/{id}/submit", http.HandlerFunc(h.submit), nil)
+		a.handle("POST "+base+"/{id}/submit", recordAction(h.svc.Submit, shownSurvey), nil)
 		a.handle("GET "+base+"/{id}/compare/{other}", http.HandlerFunc(h.compare), nil)
 	}
 	if x.Questionnaires != nil {
@@ -317,11 +317,11 @@ func NewWithExtras(svc *estate.Service, x Extras) *API {
 	if x.Notify != nil {
 		h := inboxHandlers{svc: x.Notify}
 		a.handle("GET "+Prefix+"/inbox", http.HandlerFunc(h.list), inboxParams)
-		a.handle("POST "+Prefix+"/inbox/{id}/read", http.HandlerFunc(h.read), nil)
+		a.handle("POST "+Prefix+"/inbox/{id}/read", recordAction(h.svc.Read, func(m *notify.Message) Message { return shownMessage(*m) }), nil)
 		a.handle("GET "+Prefix+"/notification-preferences", http.HandlerFunc(h.preferences), nil)
 		a.handle("PUT "+Prefix+"/notification-preferences", http.HandlerFunc(h.setPreferences), nil)
 		a.handle("GET "+Prefix+"/deliveries", http.HandlerFunc(h.deliveries), deliveryParams)
-		a.handle("POST "+Prefix+"/deliveries/{id}/resend", http.HandlerFunc(h.resend), nil)
+		a.handle("POST "+Prefix+"/deliveries/{id}/resend", recordAction(h.svc.Resend, shownDelivery), nil)
 		a.handle("PUT "+Prefix+"/users/{id}/wechat", http.HandlerFunc(h.bindWeChat), nil)
 	}
 	if x.Plans != nil {

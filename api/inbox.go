@@ -105,23 +105,6 @@ func (h inboxHandlers) list(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, out)
 }
 
-func (h inboxHandlers) read(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	if err := optionalBody(w, r); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	m, err := h.svc.Read(r.Context(), id)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, shownMessage(*m))
-}
-
 // ShownPreferences returns preferences as the API and the pages show them.
 func ShownPreferences(p notify.Preferences) NotificationPreferences {
 	return NotificationPreferences{SMS: p.SMS, WeChat: p.WeChat, Email: p.Email, Mobile: p.Masked(notify.ChannelSMS),
@@ -241,24 +224,6 @@ func (h inboxHandlers) deliveries(w http.ResponseWriter, r *http.Request) {
 		out.Items[i] = shownDelivery(d)
 	}
 	WriteJSON(w, http.StatusOK, out)
-}
-
-// resend queues a failed delivery again.
-func (h inboxHandlers) resend(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	if err := optionalBody(w, r); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	d, err := h.svc.Resend(r.Context(), id)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, shownDelivery(d))
 }
 
 // WeChatBinding binds a resident's WeChat openid ("" unbinds it); the

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"maps"
 	"net/http"
@@ -156,6 +157,28 @@ func writeList[T any](w http.ResponseWriter, items []*T, total, page, perPage in
 		items = []*T{}
 	}
 	WriteJSON(w, http.StatusOK, List[T]{Items: items, Total: total, Page: page, PerPage: perPage})
+}
+
+// recordAction answers a POST that takes no input on the record named in
+// the path: do is called with the record's ID, and what it returns is
+// written as show makes it, 200 OK.
+func recordAction[T, S any](do func(context.Context, int64) (T, error), show func(T) S) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := actorAndID(w, r)
+		if !ok {
+			return
+		}
+		if err := optionalBody(w, r); err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		v, err := do(r.Context(), id)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		WriteJSON(w, http.StatusOK, show(v))
+	}
 }
 
 // requireWritable refuses writes with a read-only token where the service

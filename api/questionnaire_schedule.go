@@ -51,7 +51,7 @@ func (a *API) questionnaireScheduleRoutes(svc *questionnaire.Service) {
 	base := Prefix + "/questionnaire-schedules"
 	a.handle("GET "+base, http.HandlerFunc(h.list), questionnaireScheduleListParams)
 	a.handle("POST "+base, http.HandlerFunc(h.create), nil)
-	a.handle("POST "+base+"/{id}/cancel", http.HandlerFunc(h.cancel), nil)
+	a.handle("POST "+base+"/{id}/cancel", recordAction(h.svc.Cancel, shownSchedule), nil)
 }
 
 func shownSchedule(s *questionnaire.Schedule) *QuestionnaireSchedule {
@@ -111,21 +111,4 @@ func (h questionnaireScheduleHandlers) create(w http.ResponseWriter, r *http.Req
 		return
 	}
 	WriteJSON(w, http.StatusCreated, shownSchedule(s))
-}
-
-func (h questionnaireScheduleHandlers) cancel(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	if err := optionalBody(w, r); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	s, err := h.svc.Cancel(r.Context(), id)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, shownSchedule(s))
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"time"
@@ -467,23 +468,11 @@ func (h requestHandlers) saveUnit(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, status, shownOrganisation(o))
 }
 
-// unitActive answers POST /units/{id}/deactivate and …/activate.
-func (h requestHandlers) unitActive(active bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := actorAndID(w, r)
-		if !ok {
-			return
-		}
-		if err := optionalBody(w, r); err != nil {
-			WriteError(w, r, err)
-			return
-		}
-		o, err := h.svc.SetOrganisationActive(r.Context(), id, active)
-		if err != nil {
-			WriteError(w, r, err)
-			return
-		}
-		WriteJSON(w, http.StatusOK, shownOrganisation(o))
+// organisationActive stops or resumes an organisation
+// (POST /units/{id}/deactivate and …/activate).
+func (h requestHandlers) organisationActive(active bool) func(context.Context, int64) (*request.Organisation, error) {
+	return func(ctx context.Context, id int64) (*request.Organisation, error) {
+		return h.svc.SetOrganisationActive(ctx, id, active)
 	}
 }
 
@@ -545,8 +534,8 @@ func registerRequests(a *API, svc *request.Service) {
 	a.handle("GET "+Prefix+"/units", http.HandlerFunc(h.units), nil)
 	a.handle("POST "+Prefix+"/units", http.HandlerFunc(h.saveUnit), nil)
 	a.handle("PUT "+Prefix+"/units/{id}", http.HandlerFunc(h.saveUnit), nil)
-	a.handle("POST "+Prefix+"/units/{id}/deactivate", h.unitActive(false), nil)
-	a.handle("POST "+Prefix+"/units/{id}/activate", h.unitActive(true), nil)
+	a.handle("POST "+Prefix+"/units/{id}/deactivate", recordAction(h.organisationActive(false), shownOrganisation), nil)
+	a.handle("POST "+Prefix+"/units/{id}/activate", recordAction(h.organisationActive(true), shownOrganisation), nil)
 	a.handle("GET "+Prefix+"/cities/{id}/request-categories", http.HandlerFunc(h.categories), nil)
 	a.handle("PUT "+Prefix+"/cities/{id}/request-categories", http.HandlerFunc(h.setCategories), nil)
 }

@@ -234,23 +234,6 @@ func (h surveyHandlers) update(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, shownSurvey(v))
 }
 
-func (h surveyHandlers) submit(w http.ResponseWriter, r *http.Request) {
-	id, ok := actorAndID(w, r)
-	if !ok {
-		return
-	}
-	if err := optionalBody(w, r); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	v, err := h.svc.Submit(r.Context(), id)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, shownSurvey(v))
-}
-
 func (h surveyHandlers) compare(w http.ResponseWriter, r *http.Request) {
 	id, ok := actorAndID(w, r)
 	if !ok {
