@@ -205,6 +205,31 @@ func TestContentKeptByKey(t *testing.T) {
 	}
 }
 
+func TestSwitchesFollowThePage(t *testing.T) {
+	r := newTestRenderer(t)
+	page := func(lang, path string, big bool) string {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		if err := r.Render(rec, http.StatusOK, "list", listData{Base: Base{Lang: lang, Path: path, Big: big}}); err != nil {
+			t.Fatal(err)
+		}
+		return rec.Body.String()
+	}
+	for range 2 { // the second time from what was kept
+		for _, c := range []struct {
+			lang, path string
+			big        bool
+			want       []string
+		}{
+			{"zh-CN", "/a", false, []string{`href="/lang?to=en&amp;back=%2fa"`, `href="/bigtext?on=1&amp;back=%2fa"`, `hreflang="zh-CN" aria-current="true">中文`}},
+			{"zh-CN", "/b", true, []string{`href="/lang?to=en&amp;back=%2fb"`, `href="/bigtext?on=0&amp;back=%2fb"`}},
+			{"en", "/a", false, []string{`href="/lang?to=en&amp;back=%2fa" lang="en" hreflang="en" aria-current="true">English`}},
+		} {
+			wantContains(t, page(c.lang, c.path, c.big), c.want...)
+		}
+	}
+}
+
 // strictWriter fails the test if anything is written.
 type strictWriter struct {
 	*testing.T
