@@ -34,7 +34,7 @@ type Renderer struct {
 	assets assets
 	base   *template.Template // layout and partials, for menuHTML
 	menus  sync.Map           // menu key -> rendered template.HTML
-	parts  contents           // pages' contents (Content) and switches (switchesHTML), kept by key
+	parts  contents           // pages' contents (Content) and parts of the layout (keptHTML), by key
 }
 
 // NewRenderer returns a Renderer for the embedded templates and static files.
@@ -148,17 +148,18 @@ func (r *Renderer) menuHTML(lang string, items []MenuItem) (template.HTML, error
 	return h, nil
 }
 
-// switchesHTML renders the large-text switch and the language links of a
-// page once per language, text size and path, and then reuses them: they
-// are the same for every reader of the page, and were a quarter of the
-// layout's cost through html/template.
-func (r *Renderer) switchesHTML(b Base) (template.HTML, error) {
-	key := switchesKey{lang: b.Lang, path: b.Path, big: b.Big}
+// keptHTML renders a part of the layout (name: "top", "bodytop",
+// "switches") once per language, title, path, styling and text size, and
+// then reuses it: these parts are the same for every reader of a page and
+// were half of the layout's cost through html/template. A kept part may
+// use only those fields of Base.
+func (r *Renderer) keptHTML(name string, b Base) (template.HTML, error) {
+	key := keptKey{name: name, lang: b.Lang, title: b.Title, path: b.Path, resident: b.Resident, big: b.Big}
 	if h, ok := r.parts.get(key); ok {
 		return h, nil
 	}
 	var w strings.Builder
-	if err := r.base.ExecuteTemplate(&w, "switches", Base{Lang: b.Lang, Path: b.Path, Big: b.Big}); err != nil {
+	if err := r.base.ExecuteTemplate(&w, name, Base{Lang: b.Lang, Title: b.Title, Path: b.Path, Resident: b.Resident, Big: b.Big}); err != nil {
 		return "", err
 	}
 	h := template.HTML(w.String())
@@ -166,10 +167,10 @@ func (r *Renderer) switchesHTML(b Base) (template.HTML, error) {
 	return h, nil
 }
 
-// switchesKey names what switchesHTML renders.
-type switchesKey struct {
-	lang, path string
-	big        bool
+// keptKey names what keptHTML renders.
+type keptKey struct {
+	name, lang, title, path string
+	resident, big           bool
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -420,20 +421,20 @@ func LocalPath(s string) string {
 
 func (r *Renderer) funcs() template.FuncMap {
 	return template.FuncMap{
-		"t":        i18n.T,
-		"menu":     r.menuHTML,
-		"switches": r.switchesHTML,
-		"area":     func(a huanxin.Area) string { return a.String() },
-		"money":    func(m huanxin.Money) string { return groupThousands(m.String()) },
-		"when":     timeFormatter("2006-01-02 15:04"),
-		"date":     timeFormatter("2006-01-02"),
-		"add":      func(a, b int) int { return a + b },
-		"sub":      func(a, b int) int { return a - b },
-		"seq":      seq,
-		"static":   r.assets.path,
-		"query":    query,
-		"dict":     dict,
-		"langs":    func() []string { return i18n.Langs },
+		"t":      i18n.T,
+		"menu":   r.menuHTML,
+		"kept":   r.keptHTML,
+		"area":   func(a huanxin.Area) string { return a.String() },
+		"money":  func(m huanxin.Money) string { return groupThousands(m.String()) },
+		"when":   timeFormatter("2006-01-02 15:04"),
+		"date":   timeFormatter("2006-01-02"),
+		"add":    func(a, b int) int { return a + b },
+		"sub":    func(a, b int) int { return a - b },
+		"seq":    seq,
+		"static": r.assets.path,
+		"query":  query,
+		"dict":   dict,
+		"langs":  func() []string { return i18n.Langs },
 		"fielderr": func(errs []huanxin.FieldError, field string) string {
 			for _, e := range errs {
 				if e.Field == field {
