@@ -256,22 +256,14 @@ func checkScenario(m appraise.Model, sc appraise.Scenario, others []*AppraisalSc
 
 // AddScenario keeps a new custom scenario with an appraisal.
 func (s *Appraisals) AddScenario(ctx context.Context, id int64, in appraise.Scenario) (*AppraisalScenario, error) {
-	a, err := appraiser(ctx)
+	e, err := s.scenarios(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	ap, err := s.Store.FindAppraisalByID(ctx, a.Scope, id)
-	if err != nil {
+	if in, err = checkScenario(e.ap.Model, in, e.others, 0); err != nil {
 		return nil, err
 	}
-	others, err := s.Store.AppraisalScenarios(ctx, ap.CityID, ap.ID)
-	if err != nil {
-		return nil, err
-	}
-	if in, err = checkScenario(ap.Model, in, others, 0); err != nil {
-		return nil, err
-	}
-	sc := &AppraisalScenario{CityID: ap.CityID, AppraisalID: ap.ID, Scenario: in, CreatedBy: a.UserID}
+	sc := &AppraisalScenario{CityID: e.ap.CityID, AppraisalID: e.ap.ID, Scenario: in, CreatedBy: e.by}
 	return sc, s.Store.CreateAppraisalScenario(ctx, sc)
 }
 
@@ -284,8 +276,9 @@ type scenarioEdit struct {
 	by     int64
 }
 
-// scenario returns a custom scenario of an appraisal the actor may change.
-func (s *Appraisals) scenario(ctx context.Context, id, scenarioID int64) (*scenarioEdit, error) {
+// scenarios loads an appraisal the actor may change with its custom
+// scenarios (no scenario chosen yet).
+func (s *Appraisals) scenarios(ctx context.Context, id int64) (*scenarioEdit, error) {
 	a, err := appraiser(ctx)
 	if err != nil {
 		return nil, err
@@ -298,9 +291,19 @@ func (s *Appraisals) scenario(ctx context.Context, id, scenarioID int64) (*scena
 	if err != nil {
 		return nil, err
 	}
-	for _, sc := range scs {
+	return &scenarioEdit{ap: ap, others: scs, by: a.UserID}, nil
+}
+
+// scenario returns a custom scenario of an appraisal the actor may change.
+func (s *Appraisals) scenario(ctx context.Context, id, scenarioID int64) (*scenarioEdit, error) {
+	e, err := s.scenarios(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, sc := range e.others {
 		if sc.ID == scenarioID {
-			return &scenarioEdit{sc: sc, ap: ap, others: scs, by: a.UserID}, nil
+			e.sc = sc
+			return e, nil
 		}
 	}
 	return nil, huanxin.Errorf(huanxin.ENOTFOUND, "情景不存在 scenario not found")
