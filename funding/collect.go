@@ -81,7 +81,59 @@ func (s *Shares) Pay(ctx context.Context, runID int64, p Payment) (*Payment, err
 			return nil, err
 		}
 	}
-	return &p, s.Store.CreateSharePayment(ctx, &p)
+	if err := s.Store.CreateSharePayment(ctx, &p); err != nil {
+		return nil, err
+	}
+	if s.Paid != nil {
+		if pct, ok, err := s.estatePaid(ctx, p.EstateID); err != nil {
+			return nil, err
+		} else if ok {
+			return &p, s.Paid(ctx, p.CityID, p.EstateID, pct)
+		}
+	}
+	return &p, nil
+}
+
+// estatePaid is the share (per cent) of an estate's households with a
+// share above 0 in any run that owe nothing in any run; false when no
+// household has a share.
+func (s *Shares) estatePaid(ctx context.Context, estateID int64) (float64, bool, error) {
+	plans, err := s.Funding.Plans.List(ctx, estateID)
+	if err != nil {
+		return 0, false, err
+	}
+	billed, owing := map[int64]bool{}, map[int64]bool{}
+	for _, p := range plans {
+		runs, err := s.Runs(ctx, p.ID)
+		if err != nil {
+			return 0, false, err
+		}
+		for _, r := range runs {
+			c, err := s.Collection(ctx, r.ID)
+			if err != nil {
+				return 0, false, err
+			}
+			for _, row := range c.Run.Rows {
+				billed[row.PartID] = billed[row.PartID] || row.Amount > 0
+			}
+			for _, u := range c.Unpaid {
+				owing[u.Row.PartID] = true
+			}
+		}
+	}
+	households, paid := 0, 0
+	for part, b := range billed {
+		if b {
+			households++
+			if !owing[part] {
+				paid++
+			}
+		}
+	}
+	if households == 0 {
+		return 0, false, nil
+	}
+	return float64(paid) * 100 / float64(households), true, nil
 }
 
 // Rate is how much of a group of parts' shares is paid: by households

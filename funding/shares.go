@@ -121,6 +121,10 @@ type Shares struct {
 	// Payer confirms payments taken by a payment provider; nil: officers
 	// record payments by hand only.
 	Payer Payer
+	// Paid, when set, is told after each payment the share (per cent) of
+	// an estate's households that have paid all their shares in full, so
+	// that a city may put estates where most owners have paid first.
+	Paid func(ctx context.Context, cityID, estateID int64, percent float64) error
 }
 
 // OwnersMoney is the money of source "owners" for an item ("" every item)

@@ -3,6 +3,7 @@ package funding_test
 import (
 	"context"
 	"errors"
+	"math"
 	"math/big"
 	"slices"
 	"testing"
@@ -213,6 +214,30 @@ func TestOwnersShares(t *testing.T) {
 		if _, err := svc.Collection(w.owner, again.ID); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
 			t.Fatalf("owner reads collection: %v", err)
 		}
+
+		// Each payment tells the ranking the share of the estate's
+		// households that owe nothing: b1[2] paid the lift, not yet the
+		// roof, so none; once the roof is paid too, 1 of the 9 billed.
+		var told []float64
+		svc.Paid = func(_ context.Context, cityID, estateID int64, percent float64) error {
+			if cityID != w.plan.CityID || estateID != w.plan.EstateID {
+				t.Errorf("told of city %d estate %d", cityID, estateID)
+			}
+			told = append(told, percent)
+			return nil
+		}
+		ri := slices.IndexFunc(roof.Rows, func(r funding.ShareRow) bool { return r.PartID == w.b1[2].ID })
+		roofDue := roof.Rows[ri].Amount
+		if _, err := svc.Pay(w.Community, roof.ID, funding.Payment{PartID: w.b1[2].ID, Amount: roofDue - 1, PaidOn: "2026-03-03", Receipt: "R3"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Pay(w.Community, roof.ID, funding.Payment{PartID: w.b1[2].ID, Amount: 1, PaidOn: "2026-03-03", Receipt: "R4"}); err != nil {
+			t.Fatal(err)
+		}
+		if len(told) != 2 || told[0] != 0 || math.Abs(told[1]-100.0/9) > 1e-9 {
+			t.Errorf("told %v, want [0 11.11…]", told)
+		}
+		svc.Paid = nil
 		st, err := svc.Statement(w.owner, again.ID, w.b1[2].ID)
 		if err != nil || st.Due != 0 || st.Paid != due {
 			t.Fatalf("statement %+v %v", st, err)

@@ -126,7 +126,7 @@ func (e *env) open(ctx context.Context) (*app, error) {
 		Needs: links.PlanNeeds, Asks: links.PlanAsks, Approved: links.PlanApproved}
 	a.programmes = &programme.Service{Store: db, Register: reg, Scores: programme.RankedScores(a.priority)}
 	a.funding = &funding.Service{Store: db, Register: reg, Plans: a.plans, Catalogue: a.catalogue}
-	a.shares = &funding.Shares{Funding: a.funding, Store: db}
+	a.shares = &funding.Shares{Funding: a.funding, Store: db, Paid: links.SharesPaid}
 	a.appraisals = &funding.Appraisals{Store: db, Register: reg}
 	a.maintenance = &funding.Maintenance{Store: db, Register: reg, Decisions: a.decisions}
 	a.spending = &funding.Spending{Store: db, Funding: a.funding, Programmes: a.programmes}

@@ -145,6 +145,14 @@ func (l Links) PlanNeeds(ctx context.Context, estateID int64) ([]plan.Need, erro
 	return Needs(Latest(all), items), nil
 }
 
+// SharesPaid stores the share of an estate's households that have paid
+// their cost shares in full (funding.Shares' Paid hook).
+func (l Links) SharesPaid(ctx context.Context, cityID, estateID int64, percent float64) error {
+	a := huanxin.ActorFromContext(ctx)
+	return l.Priority.PutValues(ctx, []priority.IndicatorValue{{CityID: cityID, EstateID: estateID, Key: priority.KeyOwnersPaid,
+		Value: percent, Source: priority.SourceShares, AsOf: time.Now().UTC(), By: a.UserID}})
+}
+
 // PlanApproved stores the cost per household of an estate from its plan
 // just approved: the plan's total in yuan over the estate's dwellings
 // (plan.Service's Approved hook). An estate without dwellings on record

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/huanxin/huanxin"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/internal/testdb"
 	"github.com/huanxin/huanxin/internal/testworld"
@@ -147,6 +148,28 @@ func TestApprovedPlanGivesCostPerHousehold(t *testing.T) {
 		}
 		if v := data.Values[w.Estate.ID]["cost_per_household"]; v.Value != 750 || v.Source != priority.SourcePlan {
 			t.Fatalf("cost per household %+v", v)
+		}
+	})
+}
+
+func TestOwnersPaymentsGiveTheirRate(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		w := testworld.New(t, db)
+		pri := &priority.Service{Store: db, Reg: w.Register}
+		links := evidence.Links{Priority: pri}
+		if err := links.SharesPaid(w.Community, w.Estate.CityID, w.Estate.ID, 62.5); err != nil {
+			t.Fatal(err)
+		}
+		data, err := pri.Data(w.Community, w.Jurisdictions["community"].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := data.Values[w.Estate.ID][priority.KeyOwnersPaid]; v.Value != 62.5 || v.Source != priority.SourceShares {
+			t.Fatalf("owners paid %+v", v)
+		}
+		// A resident's payment does not reach the ranking in their name.
+		if err := links.SharesPaid(w.Resident, w.Estate.CityID, w.Estate.ID, 70); huanxin.ErrorCode(err) != huanxin.EFORBIDDEN {
+			t.Fatalf("resident: %v", err)
 		}
 	})
 }

@@ -23,10 +23,11 @@ const (
 	SourceManual   Source = "manual"   // typed in by an officer
 	SourceImport   Source = "import"   // imported from a spreadsheet
 	SourcePlan     Source = "plan"     // an approved estate plan (cost per household)
+	SourceShares   Source = "shares"   // owners' payments of their cost shares
 )
 
 // Sources lists the sources a stored value may have.
-var Sources = []Source{SourceSurvey, SourceNeeds, SourceManual, SourceImport, SourcePlan}
+var Sources = []Source{SourceSurvey, SourceNeeds, SourceManual, SourceImport, SourcePlan, SourceShares}
 
 // IndicatorValue is one estate's value of one indicator.
 type IndicatorValue struct {
@@ -48,6 +49,10 @@ const (
 	KeyDisabled    = "disabled_share"
 	KeyManagement  = "management_after"
 )
+
+// KeyOwnersPaid is the indicator fed by owners' payments of their cost
+// shares (funding.Shares' Paid hook): the share of households paid up.
+const KeyOwnersPaid = "owners_paid"
 
 // RegisterKeys are the indicators computed from the register; they cannot be
 // entered (correct the register instead).
@@ -74,6 +79,8 @@ func Indicators() []rank.Indicator {
 			Note: "效益型：受益住户越多越优先 benefit: more households benefit"},
 		rank.Indicator{Key: KeyDisabled, Name: "残疾人占比", NameEn: "Share of residents with disabilities", Unit: "%", Direction: rank.Benefit,
 			Note: "效益型：残疾人多，无障碍改造需求大 benefit: more need for accessibility works"},
+		rank.Indicator{Key: KeyOwnersPaid, Name: "业主出资到位率", NameEn: "Owners who have paid their shares", Unit: "%", Direction: rank.Benefit,
+			Note: "效益型：已缴清分摊费用的住户占比高，居民出资已落实，可优先安排 benefit: where most owners have paid, the owners' money is in place"},
 	)
 }
 
