@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/huanxin/huanxin"
-	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/funding"
 	"github.com/huanxin/huanxin/internal/testdb"
@@ -29,10 +28,7 @@ func TestContractPages(t *testing.T) {
 		f := newAdminFixture(t, db)
 		sys := sysCtx()
 		reg := f.p.Reg
-		cat := &planning.CatalogueService{Store: db, Register: reg}
-		plans := &plan.Service{Store: db, Register: reg, Catalogue: cat, Decisions: &decision.Service{Store: db, Register: reg}}
-		f.p.Funding = &funding.Service{Store: db, Register: reg, Plans: plans, Catalogue: cat}
-		f.p.Shares = &funding.Shares{Funding: f.p.Funding, Store: db}
+		plans := withFunding(f, db)
 		f.p.Spending = &funding.Spending{Store: db, Funding: f.p.Funding}
 		f.p.Shares.Spending = f.p.Spending
 

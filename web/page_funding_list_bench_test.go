@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/huanxin/huanxin"
-	"github.com/huanxin/huanxin/decision"
 	"github.com/huanxin/huanxin/estate"
 	"github.com/huanxin/huanxin/funding"
 	"github.com/huanxin/huanxin/internal/testdb"
@@ -27,11 +26,7 @@ func BenchmarkFundingLists(b *testing.B) {
 	sys := sysCtx()
 	octx := huanxin.NewContextWithActor(sys, f.officer)
 	reg := f.p.Reg
-	cat := &planning.CatalogueService{Store: db, Register: reg}
-	f.p.Decisions = &decision.Service{Store: db, Register: reg}
-	plans := &plan.Service{Store: db, Register: reg, Catalogue: cat, Decisions: f.p.Decisions}
-	f.p.Funding = &funding.Service{Store: db, Register: reg, Plans: plans, Catalogue: cat}
-	f.p.Shares = &funding.Shares{Funding: f.p.Funding, Store: db}
+	plans := withFunding(f, db)
 	f.p.Maintenance = &funding.Maintenance{Store: db, Register: reg, Decisions: f.p.Decisions}
 	for i := range fundingListEstates {
 		e := &estate.Estate{JurisdictionID: f.community.ID, Code: "B" + strconv.Itoa(i), Name: "测试小区" + strconv.Itoa(i), YearBuilt: 1990}

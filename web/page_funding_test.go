@@ -28,10 +28,7 @@ func TestFundingPages(t *testing.T) {
 		f := newAdminFixture(t, db)
 		sys := sysCtx()
 		reg := f.p.Reg
-		cat := &planning.CatalogueService{Store: db, Register: reg}
-		plans := &plan.Service{Store: db, Register: reg, Catalogue: cat, Decisions: &decision.Service{Store: db, Register: reg}}
-		f.p.Funding = &funding.Service{Store: db, Register: reg, Plans: plans, Catalogue: cat}
-		f.p.Shares = &funding.Shares{Funding: f.p.Funding, Store: db}
+		plans := withFunding(f, db)
 
 		e := &estate.Estate{JurisdictionID: f.community.ID, Code: "F1", Name: "电梯新村", YearBuilt: 1988}
 		mustDo(t, reg.Estates().Create(sys, e))
@@ -197,6 +194,18 @@ func TestFundingPages(t *testing.T) {
 		wantStatus(t, rec, body, http.StatusOK)
 		wantContains(t, body, "<td>1/3</td><td class=\"num\">100,000.01</td>", "<td>2/3</td><td class=\"num\">200,000.00</td>", "尾差计入指定房屋 3幢1单元201室")
 	})
+}
+
+// withFunding gives the fixture's pages the decision, funding and shares
+// services and returns the plans service behind them.
+func withFunding(f *adminFixture, db *store.DB) *plan.Service {
+	reg := f.p.Reg
+	cat := &planning.CatalogueService{Store: db, Register: reg}
+	f.p.Decisions = &decision.Service{Store: db, Register: reg}
+	plans := &plan.Service{Store: db, Register: reg, Catalogue: cat, Decisions: f.p.Decisions}
+	f.p.Funding = &funding.Service{Store: db, Register: reg, Plans: plans, Catalogue: cat}
+	f.p.Shares = &funding.Shares{Funding: f.p.Funding, Store: db}
+	return plans
 }
 
 func mustDo(t testing.TB, err error) {
