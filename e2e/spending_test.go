@@ -11,7 +11,9 @@ import (
 )
 
 // yuanOf turns fen into the "123456.78" an officer types.
-func yuanOf(fen int64) string { return strconv.FormatInt(fen/100, 10) + "." + strconv.FormatInt(100+fen%100, 10)[1:] }
+func yuanOf(fen int64) string {
+	return strconv.FormatInt(fen/100, 10) + "." + strconv.FormatInt(100+fen%100, 10)[1:]
+}
 
 // TestSpendingEndToEnd: a community officer makes a roof plan for the
 // demo resident's estate, marks the district's money received, records a
